@@ -1,0 +1,1 @@
+"""Tortoise models: the database is the source of truth."""

@@ -1,0 +1,177 @@
+"""The follow-up aggregate: types, the record itself and its history rows."""
+
+from enum import IntEnum, StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CLOSED_WITH_ISSUE = "closed_with_issue"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS, Status.MISSED)
+
+
+class Priority(IntEnum):
+    """Stored as a rank so that ordering by priority puts HIGH first."""
+
+    HIGH = 1
+    MEDIUM = 2
+    LOW = 3
+
+
+class ContactOutcome(StrEnum):
+    ATTEMPTED = "attempted"
+    LEFT_MESSAGE = "left_message"
+    NO_RESPONSE = "no_response"
+    REACHED_CUSTOMER = "reached_customer"
+
+
+class SatisfactionOutcome(StrEnum):
+    SATISFIED = "satisfied"
+    MIXED = "mixed"
+    UNSATISFIED = "unsatisfied"
+
+
+class CompletionOutcome(StrEnum):
+    SUCCESSFUL = "successful"
+    NO_RESPONSE = "no_response"
+    RESCHEDULED = "rescheduled"
+    UNSUCCESSFUL = "unsuccessful"
+
+
+class FollowUpType(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    key = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=100)
+    requires_contact = fields.BooleanField(default=False)
+    built_in = fields.BooleanField(default=False)
+    archived_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "follow_up_type"
+        unique_together = (("org", "key"),)
+
+
+class FollowUp(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    type = fields.ForeignKeyField("followups.FollowUpType", related_name=False)
+    subject = fields.CharField(max_length=200)
+    description = fields.TextField(null=True)
+    status = fields.CharEnumField(Status, max_length=24, default=Status.PENDING)
+    priority = fields.IntEnumField(Priority, default=Priority.MEDIUM)
+    due_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.TextField(null=True)
+    assignee = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_by = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    client = fields.ForeignKeyField(
+        "followups.Client", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    lead = fields.ForeignKeyField(
+        "followups.Lead", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    appointment = fields.ForeignKeyField(
+        "followups.Appointment", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    invoice = fields.ForeignKeyField(
+        "followups.Invoice", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    matter = fields.ForeignKeyField(
+        "followups.Matter", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    installer = fields.ForeignKeyField(
+        "followups.Installer", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    is_primary = fields.BooleanField(default=False)
+    contact_attempt_count = fields.IntField(default=0)
+    last_contacted_at = fields.DatetimeField(null=True)
+    last_contacted_by_email = fields.CharField(max_length=254, null=True)
+    last_contact_outcome = fields.CharEnumField(ContactOutcome, max_length=24, null=True)
+    outcome = fields.CharEnumField(CompletionOutcome, max_length=24, null=True)
+    satisfaction_outcome = fields.CharEnumField(SatisfactionOutcome, max_length=16, null=True)
+    has_issue = fields.BooleanField(default=False)
+    issue_summary = fields.TextField(null=True)
+    issue_resolved = fields.BooleanField(null=True)
+    referral_opportunity = fields.BooleanField(null=True)
+    notes = fields.TextField(null=True)
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "follow_up"
+        unique_together = (("org", "idempotency_key"),)
+        indexes = (
+            ("org_id", "assignee_id", "status", "due_at"),
+            ("org_id", "status", "due_at"),
+            ("org_id", "due_at"),
+            ("client_id", "due_at"),
+            ("lead_id", "due_at"),
+        )
+
+
+class ContactAttempt(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    follow_up = fields.ForeignKeyField("followups.FollowUp", related_name="contact_attempts")
+    outcome = fields.CharEnumField(ContactOutcome, max_length=24)
+    notes = fields.TextField(null=True)
+    staff = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    staff_email = fields.CharField(max_length=254, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "contact_attempt"
+        indexes = (("follow_up_id", "created_at"),)
+
+
+class FollowUpNote(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    follow_up = fields.ForeignKeyField("followups.FollowUp", related_name="note_entries")
+    author = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    body = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "follow_up_note"
+        indexes = (("follow_up_id", "created_at"),)
+
+
+class FollowUpActivity(Model):
+    """Audit trail: who changed what on a follow-up, with the values before and after."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    follow_up = fields.ForeignKeyField("followups.FollowUp", related_name="activities")
+    actor = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    action = fields.CharField(max_length=32)
+    changes = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "follow_up_activity"
+        indexes = (("follow_up_id", "created_at"),)

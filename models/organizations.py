@@ -1,0 +1,18 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Organization(Model):
+    """A tenant. Every other row belongs to exactly one."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    staff_see_all_follow_ups = fields.BooleanField(default=True)
+    mark_missed_after_hours = fields.IntField(null=True)
+    overdue_grace_minutes = fields.IntField(default=0)
+    rotting_days = fields.IntField(default=60)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "organization"

@@ -1,0 +1,124 @@
+"""Entities of the host CRM that follow-ups link to; we keep only what follow-ups need."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class LeadStage(StrEnum):
+    NEW = "new"
+    QUALIFIED = "qualified"
+    ASSIGNED = "assigned"
+    DELIVERED = "delivered"
+    INSTALLED = "installed"
+    LOST = "lost"
+
+
+class Client(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=40, null=True)
+    timezone = fields.CharField(max_length=64, default="UTC")
+    segment = fields.CharField(max_length=64, null=True)
+    owner = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    last_contacted_at = fields.DatetimeField(null=True)
+    passport_expires_on = fields.DateField(null=True)
+    visa_expires_on = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "client"
+        unique_together = (("org", "external_id"),)
+        indexes = (("org_id", "name"),)
+
+
+class Installer(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=40, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "installer"
+        unique_together = (("org", "external_id"),)
+
+
+class Lead(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=40, null=True)
+    stage = fields.CharEnumField(LeadStage, max_length=16, default=LeadStage.NEW)
+    installer = fields.ForeignKeyField(
+        "followups.Installer", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    owner = fields.ForeignKeyField(
+        "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    last_contacted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "lead"
+        unique_together = (("org", "external_id"),)
+
+
+class Appointment(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    client = fields.ForeignKeyField("followups.Client", related_name=False)
+    starts_at = fields.DatetimeField()
+    status = fields.CharField(max_length=32, default="scheduled")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "appointment"
+        unique_together = (("org", "external_id"),)
+
+
+class Invoice(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    client = fields.ForeignKeyField("followups.Client", related_name=False)
+    number = fields.CharField(max_length=64)
+    amount = fields.DecimalField(max_digits=14, decimal_places=2)
+    status = fields.CharField(max_length=32, default="open")
+    due_on = fields.DateField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "invoice"
+        unique_together = (("org", "external_id"),)
+
+
+class Matter(Model):
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    external_id = fields.CharField(max_length=100, null=True)
+    client = fields.ForeignKeyField("followups.Client", related_name=False)
+    title = fields.CharField(max_length=200)
+    status = fields.CharField(max_length=32, default="open")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "matter"
+        unique_together = (("org", "external_id"),)

@@ -1,0 +1,58 @@
+"""Tortoise set-up for both backends: the SQLite file of the embedded default, or PostgreSQL."""
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from runtime.settings import get_settings
+
+MODEL_MODULES = [
+    "models.organizations",
+    "models.staff",
+    "models.parties",
+    "models.followups",
+]
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    url = database_url or get_settings().database_url
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "followups": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` command line (`tortoise makemigrations`), see [tool.tortoise].
+TORTOISE_ORM = tortoise_config()
+
+
+def is_postgres(database_url: str | None = None) -> bool:
+    url = database_url or get_settings().database_url
+    return url.startswith(("postgres://", "postgresql://", "asyncpg://", "psycopg://"))
+
+
+async def migrate(database_url: str | None = None) -> None:
+    """Apply every migration; safe to call on each start."""
+    await run_migrations(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+async def connect(database_url: str | None = None) -> None:
+    # The global fallback makes the context created in a lifespan task visible to request tasks.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    if not is_postgres(database_url):
+        conn = Tortoise.get_connection("default")
+        await conn.execute_script("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;")
+
+
+async def disconnect() -> None:
+    await Tortoise.close_connections()
