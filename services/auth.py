@@ -1,0 +1,184 @@
+"""Passwords, sessions and tokens.
+
+Access tokens are short-lived JWTs naming their session, so revoking the session
+(logout, refresh-token reuse) ends them too. Refresh tokens are opaque, stored hashed
+and single use.
+"""
+
+import hashlib
+import secrets
+import time
+import uuid
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.transactions import in_transaction
+
+from models.staff import RefreshToken, Session, Staff
+from runtime import clock
+from runtime.settings import get_settings
+from services.errors import AuthenticationFailed, RateLimited
+from services.visibility import Caller
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+ALGORITHM = "HS256"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    access_expires_at: datetime
+    staff: Staff
+
+
+class LoginThrottle:
+    """Failed logins per email in a sliding window, kept per process."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, email: str) -> None:
+        settings = get_settings()
+        window = self._window(email, settings.login_window_seconds)
+        if len(window) >= settings.login_attempts_per_window:
+            retry = int(window[0] + settings.login_window_seconds - time.monotonic()) + 1
+            raise RateLimited("Too many failed logins; try again later.", retry)
+
+    def failed(self, email: str) -> None:
+        self._failures[email].append(time.monotonic())
+
+    def succeeded(self, email: str) -> None:
+        self._failures.pop(email, None)
+
+    def _window(self, email: str, seconds: int) -> deque[float]:
+        window = self._failures[email]
+        while window and window[0] < time.monotonic() - seconds:
+            window.popleft()
+        return window
+
+
+throttle = LoginThrottle()
+
+
+def _access_token(staff: Staff, session_id: uuid.UUID) -> tuple[str, datetime]:
+    settings = get_settings()
+    issued = clock.now()
+    expires = issued + timedelta(minutes=settings.access_token_minutes)
+    claims = {
+        "sub": str(staff.id),
+        "org": staff.org_id,
+        "sid": str(session_id),
+        "iat": int(issued.timestamp()),
+        "exp": int(expires.timestamp()),
+    }
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires
+
+
+async def _issue_refresh_token(session: Session) -> str:
+    token = secrets.token_urlsafe(32)
+    await RefreshToken.create(session=session, token_hash=_token_digest(token))
+    return token
+
+
+async def login(email: str, password: str) -> Tokens:
+    address = email.strip().lower()
+    throttle.check(address)
+    staff = await Staff.get_or_none(email=address, is_active=True)
+    if staff is None or not _password_matches(staff.password_hash, password):
+        if staff is None:
+            _password_matches(_DUMMY_HASH, password)
+        throttle.failed(address)
+        raise AuthenticationFailed("Email or password is wrong.")
+    throttle.succeeded(address)
+    expires = clock.now() + timedelta(days=get_settings().refresh_token_days)
+    async with in_transaction():
+        session = await Session.create(
+            id=uuid.uuid4(), org_id=staff.org_id, staff=staff, expires_at=expires
+        )
+        refresh = await _issue_refresh_token(session)
+    access, access_expires = _access_token(staff, session.id)
+    return Tokens(access, refresh, access_expires, staff)
+
+
+async def refresh(refresh_token: str) -> Tokens:
+    """Rotates the token: the presented one is spent, a reused one revokes the whole session."""
+    async with in_transaction():
+        row = await RefreshToken.get_or_none(token_hash=_token_digest(refresh_token))
+        if row is None:
+            raise AuthenticationFailed("The refresh token is not valid.")
+        session = await Session.get(id=row.session_id).select_related("staff")
+        now = clock.now()
+        if row.used_at is not None:
+            session.revoked_at = session.revoked_at or now
+            await session.save(update_fields=["revoked_at"])
+            raise AuthenticationFailed("The refresh token was already used; the session is ended.")
+        if session.revoked_at or session.expires_at <= now or not session.staff.is_active:
+            raise AuthenticationFailed("The session has ended; log in again.")
+        updated = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
+        if updated != 1:
+            raise AuthenticationFailed("The refresh token was already used.")
+        new_refresh = await _issue_refresh_token(session)
+    access, access_expires = _access_token(session.staff, session.id)
+    return Tokens(access, new_refresh, access_expires, session.staff)
+
+
+async def logout(caller: Caller) -> None:
+    if caller.session_id:
+        await Session.filter(id=caller.session_id, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+
+
+async def authenticate(access_token: str) -> Caller:
+    """The caller behind a bearer token, or AuthenticationFailed saying why not."""
+    try:
+        claims = jwt.decode(
+            access_token,
+            get_settings().secret_key,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "sid"], "verify_exp": False},
+        )
+    except jwt.PyJWTError as error:
+        raise AuthenticationFailed("The access token is not valid.") from error
+    if claims["exp"] <= clock.now().timestamp():
+        raise AuthenticationFailed("The access token has expired.")
+    session = (
+        await Session.filter(id=claims["sid"], staff_id=int(claims["sub"]))
+        .select_related("staff", "staff__org")
+        .first()
+    )
+    if session is None or session.revoked_at is not None or not session.staff.is_active:
+        raise AuthenticationFailed("The session has ended; log in again.")
+    staff = session.staff
+    return Caller(
+        staff_id=staff.id,
+        org_id=staff.org_id,
+        role=staff.role,
+        email=staff.email,
+        name=staff.name,
+        timezone=staff.timezone,
+        staff_see_all_follow_ups=staff.org.staff_see_all_follow_ups,
+        session_id=str(session.id),
+    )

@@ -1,0 +1,202 @@
+"""Finding follow-ups: one hand-written, parameterised query shared by lists, counts and search.
+
+The hot list path selects ids in the database (filters, keyset order, full-text search)
+and leaves building rows to the loaders, so each page costs a fixed number of statements.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from tortoise import Tortoise
+
+from models.followups import (
+    OPEN_STATUSES,
+    Priority,
+    SatisfactionOutcome,
+    Status,
+)
+from runtime import clock
+from services.errors import ValidationFailed
+from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
+from services.visibility import Caller
+
+# Must match the index expression of migration 0002 exactly.
+SEARCH_DOCUMENT = "to_tsvector('simple', coalesce(f.subject, '') || ' ' || coalesce(f.description, ''))"
+MAX_SEARCH_TERMS = 8
+LINK_COLUMNS = (
+    "client_id", "lead_id", "appointment_id", "invoice_id", "matter_id", "installer_id",
+)  # fmt: skip
+
+
+class SortField(Enum):
+    DUE_AT = "due_at"
+    PRIORITY = "priority"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@dataclass(frozen=True)
+class Ordering:
+    field: SortField = SortField.DUE_AT
+    descending: bool = False
+
+
+@dataclass
+class Criteria:
+    statuses: list[Status] | None = None
+    type_keys: list[str] | None = None
+    priorities: list[Priority] | None = None
+    due_after: datetime | None = None
+    due_before: datetime | None = None
+    overdue: bool | None = None
+    assignee_ids: list[int] | None = None
+    links: dict[str, int] = field(default_factory=dict)
+    has_issue: bool | None = None
+    issue_resolved: bool | None = None
+    satisfaction: list[SatisfactionOutcome] | None = None
+    search: str | None = None
+
+
+class _Sql:
+    """Collects bind values and writes placeholders in the connection's dialect."""
+
+    def __init__(self) -> None:
+        self.postgres = Tortoise.get_connection("default").capabilities.dialect == "postgres"
+        self.values: list[Any] = []
+
+    def bind(self, value: Any) -> str:
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, datetime) and not self.postgres:
+            value = str(value.astimezone(UTC))  # the text form Tortoise stores in SQLite
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def bind_all(self, values: list[Any]) -> str:
+        return ", ".join(self.bind(value) for value in values)
+
+
+def search_terms(text: str | None) -> list[str]:
+    return re.findall(r"\w+", (text or "").lower())[:MAX_SEARCH_TERMS]
+
+
+def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
+    clauses = [f"f.org_id = {sql.bind(caller.org_id)}"]
+    if not caller.sees_all_follow_ups:
+        clauses.append(f"f.assignee_id = {sql.bind(caller.staff_id)}")
+    if criteria.statuses is not None:
+        clauses.append(_in(sql, "f.status", criteria.statuses))
+    if criteria.type_keys is not None:
+        keys = sql.bind_all(criteria.type_keys) or "NULL"
+        clauses.append(
+            "f.type_id IN (SELECT t.id FROM follow_up_type t "
+            f"WHERE t.org_id = {sql.bind(caller.org_id)} AND t.key IN ({keys}))"
+        )
+    if criteria.priorities is not None:
+        clauses.append(_in(sql, "f.priority", criteria.priorities))
+    if criteria.due_after is not None:
+        clauses.append(f"f.due_at >= {sql.bind(criteria.due_after)}")
+    if criteria.due_before is not None:
+        clauses.append(f"f.due_at < {sql.bind(criteria.due_before)}")
+    if criteria.overdue is not None:
+        overdue = f"({_in(sql, 'f.status', list(OPEN_STATUSES))} AND f.due_at < {sql.bind(clock.now())})"
+        clauses.append(overdue if criteria.overdue else f"NOT {overdue}")
+    if criteria.assignee_ids is not None:
+        clauses.append(_in(sql, "f.assignee_id", criteria.assignee_ids))
+    for column, value in criteria.links.items():
+        if column not in LINK_COLUMNS:
+            raise ValueError(column)
+        clauses.append(f"f.{column} = {sql.bind(value)}")
+    if criteria.has_issue is not None:
+        clauses.append(f"f.has_issue = {sql.bind(criteria.has_issue)}")
+    if criteria.issue_resolved is not None:
+        clauses.append(f"f.issue_resolved = {sql.bind(criteria.issue_resolved)}")
+    if criteria.satisfaction is not None:
+        clauses.append(_in(sql, "f.satisfaction_outcome", criteria.satisfaction))
+    terms = search_terms(criteria.search)
+    if terms:
+        clauses.append(_search(sql, terms))
+    return " AND ".join(clauses)
+
+
+def _in(sql: _Sql, column: str, values: list[Any]) -> str:
+    if not values:
+        return "1 = 0"
+    return f"{column} IN ({sql.bind_all(values)})"
+
+
+def _search(sql: _Sql, terms: list[str]) -> str:
+    """Every term must match the start of a word (PostgreSQL) or appear (SQLite)."""
+    if sql.postgres:
+        query = " & ".join(f"{term}:*" for term in terms)
+        return f"{SEARCH_DOCUMENT} @@ to_tsquery('simple', {sql.bind(query)})"
+    parts = []
+    for term in terms:
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        parts.append(
+            f"(f.subject LIKE {sql.bind(pattern)} ESCAPE '\\' "
+            f"OR f.description LIKE {sql.bind(pattern)} ESCAPE '\\')"
+        )
+    return " AND ".join(parts)
+
+
+async def count(caller: Caller, criteria: Criteria) -> int:
+    sql = _Sql()
+    where = _where(sql, caller, criteria)
+    rows = await _fetch(f"SELECT count(*) AS n FROM follow_up f WHERE {where}", sql.values)
+    return int(rows[0]["n"])
+
+
+async def find(
+    caller: Caller, criteria: Criteria, ordering: Ordering, page: PageRequest
+) -> Page[int]:
+    """A page of follow-up ids in order, with keyset cursors that stay put under inserts."""
+    size = page.size()
+    sql = _Sql()
+    where = _where(sql, caller, criteria)
+    descending = ordering.descending != page.backwards
+    column = f"f.{ordering.field.value}"
+    cursor = page.before if page.backwards else page.after
+    if cursor is not None:
+        value, last_id = _cursor_position(cursor, ordering, "before" if page.backwards else "after")
+        operator = "<" if descending else ">"
+        where += f" AND ({column}, f.id) {operator} ({sql.bind(value)}, {sql.bind(last_id)})"
+    direction = "DESC" if descending else "ASC"
+    rows = await _fetch(
+        f"SELECT f.id, {column} AS sort_value FROM follow_up f WHERE {where} "
+        f"ORDER BY {column} {direction}, f.id {direction} LIMIT {sql.bind(size + 1)}",
+        sql.values,
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    if page.backwards:
+        rows.reverse()
+    cursors = [encode_cursor([_cursor_value(row["sort_value"]), row["id"]]) for row in rows]
+    return Page(
+        items=[row["id"] for row in rows],
+        cursors=cursors,
+        has_next_page=more if not page.backwards else page.before is not None,
+        has_previous_page=more if page.backwards else page.after is not None,
+    )
+
+
+def _cursor_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[Any, int]:
+    values = decode_cursor(cursor, field_name)
+    try:
+        raw, last_id = values
+        if ordering.field == SortField.PRIORITY:
+            return int(raw), int(last_id)
+        return datetime.fromisoformat(raw).astimezone(UTC), int(last_id)
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed(field_name, "The cursor does not fit this ordering.") from error
+
+
+async def _fetch(query: str, values: list[Any]) -> list[dict[str, Any]]:
+    return await Tortoise.get_connection("default").execute_query_dict(query, values)

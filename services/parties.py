@@ -1,0 +1,227 @@
+"""Clients, leads, installers, appointments, invoices and matters: the host CRM's entities.
+
+Each create is an upsert by the host's external id, so replaying the host's events is safe.
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
+from services import staff, validation
+from services.errors import ValidationFailed
+from services.visibility import Caller, get_scoped, scoped
+
+M = TypeVar("M", bound=Model)
+UNSET: Any = object()
+
+
+@dataclass
+class ClientData:
+    name: Any = UNSET
+    email: Any = UNSET
+    phone: Any = UNSET
+    timezone: Any = UNSET
+    segment: Any = UNSET
+    owner_id: Any = UNSET
+    passport_expires_on: Any = UNSET
+    visa_expires_on: Any = UNSET
+
+
+@dataclass
+class InstallerData:
+    name: Any = UNSET
+    email: Any = UNSET
+    phone: Any = UNSET
+
+
+@dataclass
+class LeadData:
+    name: Any = UNSET
+    email: Any = UNSET
+    phone: Any = UNSET
+    stage: Any = UNSET
+    installer_id: Any = UNSET
+    owner_id: Any = UNSET
+
+
+@dataclass
+class AppointmentData:
+    client_id: Any = UNSET
+    starts_at: Any = UNSET
+    status: Any = UNSET
+
+
+@dataclass
+class InvoiceData:
+    client_id: Any = UNSET
+    number: Any = UNSET
+    amount: Any = UNSET
+    status: Any = UNSET
+    due_on: Any = UNSET
+
+
+@dataclass
+class MatterData:
+    client_id: Any = UNSET
+    title: Any = UNSET
+    status: Any = UNSET
+
+
+def _given(data: Any) -> dict[str, Any]:
+    return {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not UNSET}
+
+
+async def _check_party_values(caller: Caller, values: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """One place for the field rules every party shares."""
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in ("name", "title", "number"):
+            checked[name] = validation.required_text(name, value, 200 if name != "number" else 64)
+        elif name == "email":
+            checked[name] = validation.email("email", value)
+        elif name == "phone":
+            checked[name] = _phone(value)
+        elif name == "timezone":
+            checked[name] = validation.timezone("timezone", value)
+        elif name in ("segment", "status"):
+            checked[name] = validation.optional_text(name, value, 64)
+        elif name == "owner_id":
+            if value is not None:
+                await staff.active_member(caller, value, "ownerId")
+            checked[name] = value
+        elif name == "installer_id":
+            if value is not None:
+                await _exists(Installer, caller, value, "installerId")
+            checked[name] = value
+        elif name == "client_id":
+            if value is None:
+                raise ValidationFailed("clientId", "clientId is required.")
+            await _exists(Client, caller, value, "clientId")
+            checked[name] = value
+        elif name == "amount":
+            checked[name] = _amount(value)
+        elif name == "starts_at":
+            checked[name] = validation.aware("startsAt", value)
+        else:
+            checked[name] = value
+    if not creating and checked.get("status", "") is None:
+        checked.pop("status")
+    return checked
+
+
+def _phone(value: str | None) -> str | None:
+    text = validation.optional_text("phone", value, 40)
+    if text and not all(c.isdigit() or c in "+-() ." for c in text):
+        raise ValidationFailed("phone", f"{value!r} is not a phone number.")
+    return text
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ValidationFailed("amount", "amount is not a number.") from error
+    if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= 10**12:
+        raise ValidationFailed("amount", "amount needs at most 2 decimals and 12 digits.")
+    return amount
+
+
+async def _exists(model: type[Model], caller: Caller, pk: int, field: str) -> None:
+    if not await scoped(model, caller).filter(id=pk).exists():
+        raise ValidationFailed(field, f"There is no {model.__name__.lower()} {pk} here.")
+
+
+async def upsert(
+    model: type[M], caller: Caller, data: Any, external_id: str | None, required: tuple[str, ...]
+) -> M:
+    """Creates the row, or updates the one with the same external id."""
+    external_id = validation.optional_text("externalId", external_id, 100)
+    values = _given(data)
+    if external_id:
+        existing = await scoped(model, caller).get_or_none(external_id=external_id)
+        if existing is not None:
+            return await _save(existing, await _check_party_values(caller, values, False))
+    for name in required:
+        if values.get(name) in (None, UNSET):
+            raise ValidationFailed(_api_name(name), f"{_api_name(name)} is required.")
+    checked = await _check_party_values(caller, values, True)
+    try:
+        async with in_transaction():
+            return await model.create(org_id=caller.org_id, external_id=external_id, **checked)
+    except IntegrityError:
+        # A concurrent create with the same external id won: apply ours as an update.
+        existing = await scoped(model, caller).get(external_id=external_id)
+        return await _save(existing, checked)
+
+
+async def update(model: type[M], caller: Caller, pk: int, data: Any, label: str) -> M:
+    row = await get_scoped(model, caller, pk, label)
+    return await _save(row, await _check_party_values(caller, _given(data), False))
+
+
+async def _save(row: M, values: dict[str, Any]) -> M:
+    for name, value in values.items():
+        setattr(row, name, value)
+    await row.save()
+    return row
+
+
+def _api_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+async def set_lead_stage(caller: Caller, lead_id: int, stage: LeadStage) -> Lead:
+    """The host CRM owns the lifecycle: it tells us, follow-ups never change it."""
+    lead = await get_scoped(Lead, caller, lead_id, "Lead")
+    lead.stage = stage
+    await lead.save(update_fields=["stage", "updated_at"])
+    return lead
+
+
+@dataclass
+class PartySearch:
+    search: str | None = None
+    owner_id: int | None = None
+    client_id: int | None = None
+    stage: list[LeadStage] | None = None
+    starts_after: datetime | None = None
+    due_before: date | None = None
+
+
+async def list_rows(
+    model: type[M], caller: Caller, search: PartySearch, order: str, offset: int, limit: int
+) -> tuple[list[M], int]:
+    query = scoped(model, caller)
+    if search.search:
+        column = "title" if model is Matter else "number" if model is Invoice else "name"
+        query = query.filter(**{f"{column}__icontains": search.search.strip()})
+    if search.owner_id is not None:
+        query = query.filter(owner_id=search.owner_id)
+    if search.client_id is not None:
+        query = query.filter(client_id=search.client_id)
+    if search.stage is not None:
+        query = query.filter(stage__in=search.stage)
+    if search.starts_after is not None:
+        query = query.filter(starts_at__gte=search.starts_after)
+    if search.due_before is not None:
+        query = query.filter(due_on__lt=search.due_before)
+    total = await query.count()
+    rows = await query.order_by(order, "id").offset(offset).limit(limit)
+    return rows, total
+
+
+MODELS_BY_NAME: dict[str, type[Model]] = {
+    "Client": Client,
+    "Lead": Lead,
+    "Installer": Installer,
+    "Appointment": Appointment,
+    "Invoice": Invoice,
+    "Matter": Matter,
+}

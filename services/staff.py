@@ -1,0 +1,104 @@
+"""Staff members: who can log in, their role and their time zone."""
+
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+
+from models.staff import Role, Session, Staff
+from runtime import clock
+from services import validation
+from services.auth import hash_password
+from services.errors import PermissionDenied, ValidationFailed
+from services.visibility import Caller, get_scoped, require_admin, scoped
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def _password(value: str) -> str:
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(value) > 256:
+        raise ValidationFailed("password", "Use at most 256 characters.")
+    return value
+
+
+async def create_staff_row(
+    org_id: int, *, email: str, name: str, password: str, role: Role, timezone: str
+) -> Staff:
+    address = validation.email("email", email, required=True)
+    if await Staff.filter(email=address).exists():
+        raise ValidationFailed("email", f"{address} is already in use.")
+    try:
+        return await Staff.create(
+            org_id=org_id,
+            email=address,
+            name=validation.required_text("name", name, 200),
+            password_hash=hash_password(_password(password)),
+            role=role,
+            timezone=validation.timezone("timezone", timezone),
+        )
+    except IntegrityError as error:
+        raise ValidationFailed("email", f"{address} is already in use.") from error
+
+
+async def create_staff(
+    caller: Caller, *, email: str, name: str, password: str, role: Role, timezone: str
+) -> Staff:
+    require_admin(caller)
+    return await create_staff_row(
+        caller.org_id, email=email, name=name, password=password, role=role, timezone=timezone
+    )
+
+
+@dataclass
+class StaffChange:
+    name: str | None = None
+    timezone: str | None = None
+    role: Role | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> Staff:
+    """Anyone may edit their own name, zone and password; role and activity are the admin's."""
+    member = await get_scoped(Staff, caller, staff_id, "Staff member")
+    if member.id != caller.staff_id:
+        require_admin(caller)
+    if (change.role is not None or change.is_active is not None) and not caller.is_admin:
+        raise PermissionDenied("Only an admin may change roles or deactivate staff.")
+    if change.role is not None and member.id == caller.staff_id and change.role != Role.ADMIN:
+        raise ValidationFailed("role", "An admin cannot demote themselves.")
+    if change.is_active is False and member.id == caller.staff_id:
+        raise ValidationFailed("isActive", "You cannot deactivate yourself.")
+    if change.name is not None:
+        member.name = validation.required_text("name", change.name, 200)
+    if change.timezone is not None:
+        member.timezone = validation.timezone("timezone", change.timezone)
+    if change.role is not None:
+        member.role = change.role
+    if change.is_active is not None:
+        member.is_active = change.is_active
+    if change.password is not None:
+        member.password_hash = hash_password(_password(change.password))
+    await member.save()
+    if change.is_active is False or change.password is not None:
+        await Session.filter(staff_id=member.id, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+    return member
+
+
+async def list_staff(caller: Caller, include_inactive: bool = False) -> list[Staff]:
+    query = scoped(Staff, caller)
+    if not include_inactive:
+        query = query.filter(is_active=True)
+    return await query.order_by("name", "id")
+
+
+async def active_member(caller: Caller, staff_id: int, field: str) -> Staff:
+    member = await scoped(Staff, caller).get_or_none(id=staff_id)
+    if member is None:
+        raise ValidationFailed(field, f"There is no staff member {staff_id} here.")
+    if not member.is_active:
+        raise ValidationFailed(field, f"{member.name} is no longer active.")
+    return member
