@@ -24,7 +24,9 @@ from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
 
 # Must match the index expression of migration 0002 exactly.
-SEARCH_DOCUMENT = "to_tsvector('simple', coalesce(f.subject, '') || ' ' || coalesce(f.description, ''))"
+SEARCH_DOCUMENT = (
+    "to_tsvector('simple', coalesce(f.subject, '') || ' ' || coalesce(f.description, ''))"
+)
 MAX_SEARCH_TERMS = 8
 LINK_COLUMNS = (
     "client_id", "lead_id", "appointment_id", "invoice_id", "matter_id", "installer_id",
@@ -102,7 +104,9 @@ def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
     if criteria.due_before is not None:
         clauses.append(f"f.due_at < {sql.bind(criteria.due_before)}")
     if criteria.overdue is not None:
-        overdue = f"({_in(sql, 'f.status', list(OPEN_STATUSES))} AND f.due_at < {sql.bind(clock.now())})"
+        overdue = (
+            f"({_in(sql, 'f.status', list(OPEN_STATUSES))} AND f.due_at < {sql.bind(clock.now())})"
+        )
         clauses.append(overdue if criteria.overdue else f"NOT {overdue}")
     if criteria.assignee_ids is not None:
         clauses.append(_in(sql, "f.assignee_id", criteria.assignee_ids))

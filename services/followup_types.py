@@ -52,9 +52,7 @@ async def active_type_by_key(caller: Caller, key: str, field: str = "typeKey") -
     return row
 
 
-async def create_type(
-    caller: Caller, key: str, name: str, requires_contact: bool
-) -> FollowUpType:
+async def create_type(caller: Caller, key: str, name: str, requires_contact: bool) -> FollowUpType:
     require_admin(caller)
     key = key.strip().lower()
     if not KEY_PATTERN.match(key):

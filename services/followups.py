@@ -117,7 +117,9 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
             if earlier is not None:
                 return earlier
         if draft.is_primary:
-            raise ValidationFailed("isPrimary", "This lead has a primary follow-up already.") from error
+            raise ValidationFailed(
+                "isPrimary", "This lead has a primary follow-up already."
+            ) from error
         raise
     return follow_up
 
@@ -155,7 +157,9 @@ async def _validated_links(caller: Caller, links: dict[str, int | None]) -> dict
     return checked
 
 
-async def _check_primary_allowed(caller: Caller, lead_id: int | None, exclude_id: int | None) -> None:
+async def _check_primary_allowed(
+    caller: Caller, lead_id: int | None, exclude_id: int | None
+) -> None:
     """One primary post-delivery follow-up per lead, and only once the lead is delivered."""
     if lead_id is None:
         raise ValidationFailed("isPrimary", "A primary follow-up needs a lead.")
@@ -387,7 +391,9 @@ async def update(
         if change.subject is not UNSET:
             follow_up.subject = required_text("subject", change.subject, SUBJECT_MAX)
         if change.description is not UNSET:
-            follow_up.description = optional_text("description", change.description, DESCRIPTION_MAX)
+            follow_up.description = optional_text(
+                "description", change.description, DESCRIPTION_MAX
+            )
         if change.notes is not UNSET:
             follow_up.notes = optional_text("notes", change.notes, NOTES_MAX)
         if change.priority is not UNSET:
@@ -405,14 +411,14 @@ async def update(
         for id_field, value in links.items():
             setattr(follow_up, id_field, value)
 
-    return await _change(
-        caller, follow_up_id, "updated", apply, expected_version=expected_version
-    )
+    return await _change(caller, follow_up_id, "updated", apply, expected_version=expected_version)
 
 
 def _apply_issue(follow_up: FollowUp, change: FollowUpUpdate) -> None:
     if change.issue_summary is not UNSET:
-        follow_up.issue_summary = optional_text("issueSummary", change.issue_summary, DESCRIPTION_MAX)
+        follow_up.issue_summary = optional_text(
+            "issueSummary", change.issue_summary, DESCRIPTION_MAX
+        )
     if change.has_issue is not UNSET:
         follow_up.has_issue = bool(change.has_issue)
         follow_up.issue_resolved = False if follow_up.has_issue else None
@@ -484,3 +490,14 @@ async def contact_attempts(follow_up_ids: list[int]) -> dict[int, list[ContactAt
     ):
         grouped[row.follow_up_id].append(row)
     return grouped
+
+
+async def primary_follow_up_ids(caller: Caller, lead_ids: list[int]) -> dict[int, int]:
+    """The live primary follow-up of each lead, by lead id."""
+    rows = (
+        await visible_follow_ups(caller)
+        .filter(lead_id__in=lead_ids, is_primary=True)
+        .exclude(status=Status.CANCELLED)
+        .values("id", "lead_id")
+    )
+    return {row["lead_id"]: row["id"] for row in rows}

@@ -74,10 +74,14 @@ class MatterData:
 
 
 def _given(data: Any) -> dict[str, Any]:
-    return {f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not UNSET}
+    return {
+        f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not UNSET
+    }
 
 
-async def _check_party_values(caller: Caller, values: dict[str, Any], creating: bool) -> dict[str, Any]:
+async def _check_party_values(
+    caller: Caller, values: dict[str, Any], creating: bool
+) -> dict[str, Any]:
     """One place for the field rules every party shares."""
     checked: dict[str, Any] = {}
     for name, value in values.items():
@@ -110,8 +114,8 @@ async def _check_party_values(caller: Caller, values: dict[str, Any], creating: 
             checked[name] = validation.aware("startsAt", value)
         else:
             checked[name] = value
-    if not creating and checked.get("status", "") is None:
-        checked.pop("status")
+    if "status" in checked and checked["status"] is None:
+        checked.pop("status")  # null status: keep the current one, or the default
     return checked
 
 

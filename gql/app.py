@@ -1,0 +1,77 @@
+"""The ASGI application: /graphql (HTTP, GraphiQL, websockets) and /healthz."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+from tortoise import Tortoise
+
+from gql.context import Context, build_context
+from gql.errors import formatted
+from gql.schema import schema
+from runtime import db
+from runtime.settings import get_settings
+
+log = logging.getLogger("followups.api")
+
+
+class FollowupsGraphQL(GraphQL):
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return await build_context(request, response)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            data["errors"] = [formatted(error) for error in result.errors]
+        if result.extensions:
+            data["extensions"] = result.extensions
+        return data
+
+
+async def healthz(_: Request) -> JSONResponse:
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except Exception:  # the probe reports any database failure as unhealthy
+        log.exception("health check failed")
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})
+
+
+def create_app(manage_database: bool = True) -> Starlette:
+    """The app; with manage_database it migrates the embedded SQLite file and connects on start."""
+    settings = get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            if not db.is_postgres():
+                await db.migrate()
+            await db.connect()
+        try:
+            yield
+        finally:
+            if manage_database:
+                await db.disconnect()
+
+    graphql = FollowupsGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    )
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,382 @@
+"""Follow-ups as the API shows them, their inputs, filters and the list connection."""
+
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Annotated, Any, ClassVar
+
+import strawberry
+from strawberry import relay
+
+from gql.info import Info
+from gql.schema.common import (
+    ConflictError,
+    DateTime,
+    LoadedNode,
+    NotFoundError,
+    PermissionError,
+    TransitionError,
+    ValidationError,
+    decode_id,
+    id_list,
+    optional_datetime,
+    page_info,
+)
+from gql.schema.enums import (
+    CompletionOutcome,
+    ContactOutcome,
+    FollowUpSortField,
+    FollowUpStatus,
+    Priority,
+    SatisfactionOutcome,
+)
+from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
+from gql.schema.staff import Staff
+from services import followup_queries, followups
+from services.followup_queries import Criteria, Ordering
+from services.pagination import PageRequest
+
+
+@strawberry.type
+class FollowUpType(LoadedNode):
+    loader_name: ClassVar[str] = "follow_up_type"
+    id: relay.NodeID[int]
+    key: str
+    name: str
+    requires_contact: bool = strawberry.field(
+        description="Completing needs a logged contact attempt (calls, emails, meetings, checks)."
+    )
+    built_in: bool
+    archived_at: DateTime | None
+
+    @strawberry.field
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+@strawberry.type
+class FollowUpNote:
+    id: strawberry.ID
+    body: str
+    created_at: DateTime
+    author_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def author(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.author_id)
+
+
+@strawberry.type(description="One contact attempt: the history behind the follow-up's summary.")
+class ContactAttempt:
+    id: strawberry.ID
+    outcome: ContactOutcome
+    notes: str | None
+    staff_email: str | None
+    created_at: DateTime
+    staff_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def staff(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.staff_id)
+
+
+@strawberry.type
+class FieldChange:
+    field: str
+    before: strawberry.scalars.JSON | None
+    after: strawberry.scalars.JSON | None
+
+
+@strawberry.type(description="One change to a follow-up: who, what, when, values before and after.")
+class FollowUpActivity:
+    id: strawberry.ID
+    action: str
+    created_at: DateTime
+    changes: strawberry.Private[dict[str, list[Any]]]
+    actor_id: strawberry.Private[int | None]
+
+    @strawberry.field(name="changes")
+    def field_changes(self) -> list[FieldChange]:
+        return [
+            FieldChange(field=name, before=values[0], after=values[1])
+            for name, values in sorted(self.changes.items())
+        ]
+
+    @strawberry.field
+    async def actor(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.actor_id)
+
+
+@strawberry.type
+class FollowUp(LoadedNode):
+    loader_name: ClassVar[str] = "follow_up"
+    id: relay.NodeID[int]
+    subject: str
+    description: str | None
+    status: FollowUpStatus
+    priority: Priority
+    due_at: DateTime
+    started_at: DateTime | None
+    completed_at: DateTime | None
+    cancelled_at: DateTime | None
+    cancel_reason: str | None
+    is_primary: bool
+    contact_attempt_count: int
+    last_contacted_at: DateTime | None
+    last_contacted_by_email: str | None
+    last_contact_outcome: ContactOutcome | None
+    outcome: CompletionOutcome | None
+    satisfaction_outcome: SatisfactionOutcome | None
+    has_issue: bool
+    issue_summary: str | None
+    issue_resolved: bool | None
+    referral_opportunity: bool | None
+    notes: str | None = strawberry.field(description="The record's free-text notes.")
+    version: int = strawberry.field(description="Pass as expectedVersion to update safely.")
+    created_at: DateTime
+    updated_at: DateTime
+    type_id: strawberry.Private[int]
+    assignee_id: strawberry.Private[int | None]
+    created_by_id: strawberry.Private[int | None]
+    client_id: strawberry.Private[int | None]
+    lead_id: strawberry.Private[int | None]
+    appointment_id: strawberry.Private[int | None]
+    invoice_id: strawberry.Private[int | None]
+    matter_id: strawberry.Private[int | None]
+    installer_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Due in the past and still open. Derived, never a status.")
+    def is_overdue(self) -> bool:
+        return followups.is_overdue(self.status, self.due_at)
+
+    @strawberry.field
+    async def type(self, info: Info) -> FollowUpType:
+        return await info.context.loaders.follow_up_type.load(self.type_id)
+
+    @strawberry.field
+    async def assignee(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.assignee_id)
+
+    @strawberry.field
+    async def created_by(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.created_by_id)
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client | None:
+        return await info.context.loaders.load_optional("client", self.client_id)
+
+    @strawberry.field
+    async def lead(self, info: Info) -> Lead | None:
+        return await info.context.loaders.load_optional("lead", self.lead_id)
+
+    @strawberry.field
+    async def appointment(self, info: Info) -> Appointment | None:
+        return await info.context.loaders.load_optional("appointment", self.appointment_id)
+
+    @strawberry.field
+    async def invoice(self, info: Info) -> Invoice | None:
+        return await info.context.loaders.load_optional("invoice", self.invoice_id)
+
+    @strawberry.field
+    async def matter(self, info: Info) -> Matter | None:
+        return await info.context.loaders.load_optional("matter", self.matter_id)
+
+    @strawberry.field
+    async def installer(self, info: Info) -> Installer | None:
+        return await info.context.loaders.load_optional("installer", self.installer_id)
+
+    @strawberry.field(description="Quick notes added over time, newest first.")
+    async def note_entries(self, info: Info) -> list[FollowUpNote]:
+        return await info.context.loaders.note_entries.load(self.id)
+
+    @strawberry.field(description="Contact attempts, newest first.")
+    async def contact_attempts(self, info: Info) -> list[ContactAttempt]:
+        return await info.context.loaders.contact_attempts.load(self.id)
+
+    @strawberry.field(description="Every change, newest first.")
+    async def history(self, info: Info) -> list[FollowUpActivity]:
+        return await info.context.loaders.history.load(self.id)
+
+
+@strawberry.type
+class FollowUpConnection(relay.Connection[FollowUp]):
+    count_rows: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Rows matching the filter, on all pages.")
+    async def total_count(self) -> int:
+        return await self.count_rows()
+
+
+FollowUpPayload = Annotated[
+    FollowUp | ValidationError | NotFoundError | TransitionError | ConflictError | PermissionError,
+    strawberry.union("FollowUpPayload"),
+]
+
+
+@strawberry.input
+class CreateFollowUpInput:
+    subject: str
+    type_key: str
+    due_at: DateTime
+    description: str | None = None
+    priority: Priority = Priority.MEDIUM
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Defaults to you."
+    )
+    client_id: strawberry.ID | None = None
+    lead_id: strawberry.ID | None = None
+    appointment_id: strawberry.ID | None = None
+    invoice_id: strawberry.ID | None = None
+    matter_id: strawberry.ID | None = None
+    installer_id: strawberry.ID | None = None
+    is_primary: bool = strawberry.field(
+        default=False, description="The one post-delivery follow-up of a delivered lead."
+    )
+    notes: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="A retried create with the same key returns the first result."
+    )
+
+
+@strawberry.input(description="Fields left out stay as they are; null clears an optional one.")
+class UpdateFollowUpInput:
+    subject: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    type_key: str | None = strawberry.UNSET
+    priority: Priority | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+    referral_opportunity: bool | None = strawberry.UNSET
+    has_issue: bool | None = strawberry.UNSET
+    issue_summary: str | None = strawberry.UNSET
+    client_id: strawberry.ID | None = strawberry.UNSET
+    lead_id: strawberry.ID | None = strawberry.UNSET
+    appointment_id: strawberry.ID | None = strawberry.UNSET
+    invoice_id: strawberry.ID | None = strawberry.UNSET
+    matter_id: strawberry.ID | None = strawberry.UNSET
+    installer_id: strawberry.ID | None = strawberry.UNSET
+
+
+@strawberry.input
+class CompleteFollowUpInput:
+    outcome: CompletionOutcome
+    notes: str | None = None
+    contact_outcome: ContactOutcome | None = strawberry.field(
+        default=None, description="Logs a contact attempt with the completion."
+    )
+    satisfaction_outcome: SatisfactionOutcome | None = None
+    has_issue: bool | None = None
+    issue_summary: str | None = None
+    referral_opportunity: bool | None = None
+
+
+@strawberry.input
+class FollowUpFilter:
+    status: list[FollowUpStatus] | None = None
+    type_keys: list[str] | None = None
+    priority: list[Priority] | None = None
+    due_after: DateTime | None = None
+    due_before: DateTime | None = None
+    overdue: bool | None = None
+    assignee_ids: list[strawberry.ID] | None = None
+    client_id: strawberry.ID | None = None
+    lead_id: strawberry.ID | None = None
+    appointment_id: strawberry.ID | None = None
+    invoice_id: strawberry.ID | None = None
+    matter_id: strawberry.ID | None = None
+    installer_id: strawberry.ID | None = None
+    has_issue: bool | None = None
+    issue_resolved: bool | None = None
+    satisfaction: list[SatisfactionOutcome] | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Words in subject or description."
+    )
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input
+class FollowUpOrder:
+    field: FollowUpSortField = FollowUpSortField.DUE_AT
+    direction: SortDirection = SortDirection.ASC
+
+
+LINK_INPUTS: dict[str, str] = {
+    "client_id": "Client",
+    "lead_id": "Lead",
+    "appointment_id": "Appointment",
+    "invoice_id": "Invoice",
+    "matter_id": "Matter",
+    "installer_id": "Installer",
+}
+
+
+def link_ids(source: Any) -> dict[str, int | None]:
+    """Decoded link ids given on an input (UNSET ones left out)."""
+    links: dict[str, int | None] = {}
+    for name, type_name in LINK_INPUTS.items():
+        value = getattr(source, name)
+        if value is strawberry.UNSET:
+            continue
+        field = _camel(name)
+        links[name] = None if value is None else decode_id(value, type_name, field)
+    return links
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def criteria_from(filter: FollowUpFilter | None, forced: dict[str, int] | None = None) -> Criteria:
+    criteria = Criteria(links=dict(forced or {}))
+    if filter is None:
+        return criteria
+    criteria.statuses = filter.status
+    criteria.type_keys = filter.type_keys
+    criteria.priorities = filter.priority
+    criteria.due_after = optional_datetime(filter.due_after, "dueAfter")
+    criteria.due_before = optional_datetime(filter.due_before, "dueBefore")
+    criteria.overdue = filter.overdue
+    criteria.assignee_ids = id_list(filter.assignee_ids, "Staff", "assigneeIds")
+    for name, value in link_ids(filter).items():
+        if value is not None:
+            criteria.links.setdefault(name, value)
+    criteria.has_issue = filter.has_issue
+    criteria.issue_resolved = filter.issue_resolved
+    criteria.satisfaction = filter.satisfaction
+    criteria.search = filter.search
+    return criteria
+
+
+async def follow_up_connection(
+    info: Info,
+    filter: FollowUpFilter | None,
+    order_by: FollowUpOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    forced: dict[str, int] | None = None,
+) -> FollowUpConnection:
+    caller = info.context.require_caller()
+    criteria = criteria_from(filter, forced)
+    ordering = Ordering()
+    if order_by is not None:
+        ordering = Ordering(order_by.field, order_by.direction == SortDirection.DESC)
+    page = await followup_queries.find(
+        caller, criteria, ordering, PageRequest(first, after, last, before)
+    )
+    nodes = await info.context.loaders.follow_up.load_many(page.items)
+    edges = [
+        relay.Edge(node=node, cursor=cursor)
+        for node, cursor in zip(nodes, page.cursors, strict=True)
+        if node is not None
+    ]
+    return FollowUpConnection(
+        edges=edges,
+        page_info=page_info(page),
+        count_rows=lambda: followup_queries.count(caller, criteria),
+    )

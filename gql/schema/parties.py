@@ -1,0 +1,361 @@
+"""The host CRM's entities as the API shows them."""
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
+
+import strawberry
+from strawberry import relay
+
+from gql.info import Info
+from gql.schema.common import (
+    DateTime,
+    LoadedNode,
+    NotFoundError,
+    PermissionError,
+    ValidationError,
+)
+from gql.schema.enums import LeadStage
+from gql.schema.staff import Staff
+
+if TYPE_CHECKING:
+    from gql.schema.followups import FollowUp, FollowUpConnection, FollowUpFilter
+
+FollowUpRef = Annotated["FollowUp", strawberry.lazy("gql.schema.followups")]
+ConnectionRef = Annotated["FollowUpConnection", strawberry.lazy("gql.schema.followups")]
+FilterRef = Annotated["FollowUpFilter", strawberry.lazy("gql.schema.followups")]
+
+
+async def _follow_ups(
+    info: Info,
+    link: str,
+    pk: int,
+    filter: "FollowUpFilter | None",
+    first: int | None,
+    after: str | None,
+) -> "FollowUpConnection":
+    from gql.schema.followups import follow_up_connection
+
+    return await follow_up_connection(info, filter, None, first, after, None, None, {link: pk})
+
+
+@strawberry.type
+class Installer(LoadedNode):
+    loader_name: ClassVar[str] = "installer"
+    id: relay.NodeID[int]
+    external_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "installer_id", self.id, filter, first, after)
+
+
+@strawberry.type
+class Client(LoadedNode):
+    loader_name: ClassVar[str] = "client"
+    id: relay.NodeID[int]
+    external_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    timezone: str
+    segment: str | None
+    last_contacted_at: DateTime | None
+    passport_expires_on: date | None
+    visa_expires_on: date | None
+    created_at: DateTime
+    owner_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.owner_id)
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "client_id", self.id, filter, first, after)
+
+
+@strawberry.type
+class Lead(LoadedNode):
+    loader_name: ClassVar[str] = "lead"
+    id: relay.NodeID[int]
+    external_id: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    stage: LeadStage = strawberry.field(
+        description="Owned by the host CRM; follow-ups never change it."
+    )
+    last_contacted_at: DateTime | None
+    created_at: DateTime
+    installer_id: strawberry.Private[int | None]
+    owner_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def installer(self, info: Info) -> Installer | None:
+        return await info.context.loaders.load_optional("installer", self.installer_id)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> Staff | None:
+        return await info.context.loaders.load_optional("staff", self.owner_id)
+
+    @strawberry.field(description="The live (not cancelled) post-delivery follow-up, if any.")
+    async def primary_follow_up(self, info: Info) -> FollowUpRef | None:
+        return await info.context.loaders.primary_follow_up.load(self.id)
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "lead_id", self.id, filter, first, after)
+
+
+@strawberry.type
+class Appointment(LoadedNode):
+    loader_name: ClassVar[str] = "appointment"
+    id: relay.NodeID[int]
+    external_id: str | None
+    starts_at: DateTime
+    status: str
+    client_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client | None:
+        return await info.context.loaders.load_optional("client", self.client_id)
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "appointment_id", self.id, filter, first, after)
+
+
+@strawberry.type
+class Invoice(LoadedNode):
+    loader_name: ClassVar[str] = "invoice"
+    id: relay.NodeID[int]
+    external_id: str | None
+    number: str
+    amount: Decimal
+    status: str
+    due_on: date | None
+    client_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client | None:
+        return await info.context.loaders.load_optional("client", self.client_id)
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "invoice_id", self.id, filter, first, after)
+
+
+@strawberry.type
+class Matter(LoadedNode):
+    loader_name: ClassVar[str] = "matter"
+    id: relay.NodeID[int]
+    external_id: str | None
+    title: str
+    status: str
+    client_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def client(self, info: Info) -> Client | None:
+        return await info.context.loaders.load_optional("client", self.client_id)
+
+    @strawberry.field
+    async def follow_ups(
+        self,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        return await _follow_ups(info, "matter_id", self.id, filter, first, after)
+
+
+def _payload(member: type, name: str) -> object:
+    return Annotated[
+        member | ValidationError | NotFoundError | PermissionError, strawberry.union(name)
+    ]
+
+
+ClientPayload = _payload(Client, "ClientPayload")
+LeadPayload = _payload(Lead, "LeadPayload")
+InstallerPayload = _payload(Installer, "InstallerPayload")
+AppointmentPayload = _payload(Appointment, "AppointmentPayload")
+InvoicePayload = _payload(Invoice, "InvoicePayload")
+MatterPayload = _payload(Matter, "MatterPayload")
+
+
+@strawberry.input
+class CreateClientInput:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    timezone: str = "UTC"
+    segment: str | None = None
+    owner_id: strawberry.ID | None = None
+    passport_expires_on: date | None = None
+    visa_expires_on: date | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateClientInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+    segment: str | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+    passport_expires_on: date | None = strawberry.UNSET
+    visa_expires_on: date | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateInstallerInput:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateInstallerInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateLeadInput:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    stage: LeadStage = LeadStage.NEW
+    installer_id: strawberry.ID | None = None
+    owner_id: strawberry.ID | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateLeadInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    installer_id: strawberry.ID | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateAppointmentInput:
+    client_id: strawberry.ID
+    starts_at: DateTime
+    status: str | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateAppointmentInput:
+    starts_at: DateTime | None = strawberry.UNSET
+    status: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateInvoiceInput:
+    client_id: strawberry.ID
+    number: str
+    amount: Decimal
+    status: str | None = None
+    due_on: date | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateInvoiceInput:
+    number: str | None = strawberry.UNSET
+    amount: Decimal | None = strawberry.UNSET
+    status: str | None = strawberry.UNSET
+    due_on: date | None = strawberry.UNSET
+
+
+@strawberry.input
+class CreateMatterInput:
+    client_id: strawberry.ID
+    title: str
+    status: str | None = None
+    external_id: str | None = None
+
+
+@strawberry.input
+class UpdateMatterInput:
+    title: str | None = strawberry.UNSET
+    status: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class PartyFilter:
+    search: str | None = strawberry.field(default=None, description="Part of the name.")
+    owner_id: strawberry.ID | None = None
+    client_id: strawberry.ID | None = None
+    stages: list[LeadStage] | None = None
+
+
+@strawberry.type
+class ClientConnection(relay.Connection[Client]):
+    total_count: int
+
+
+@strawberry.type
+class LeadConnection(relay.Connection[Lead]):
+    total_count: int
+
+
+@strawberry.type
+class InstallerConnection(relay.Connection[Installer]):
+    total_count: int
+
+
+@strawberry.type
+class AppointmentConnection(relay.Connection[Appointment]):
+    total_count: int
+
+
+@strawberry.type
+class InvoiceConnection(relay.Connection[Invoice]):
+    total_count: int
+
+
+@strawberry.type
+class MatterConnection(relay.Connection[Matter]):
+    total_count: int

@@ -1,0 +1,17 @@
+"""Building API objects from plain rows or model instances, field for field."""
+
+import dataclasses
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def columns(cls: type) -> list[str]:
+    """The database columns an API type is built from: its dataclass fields."""
+    return [f.name for f in dataclasses.fields(cls) if f.init]
+
+
+def build(cls: type[T], source: Any) -> T:
+    if isinstance(source, dict):
+        return cls(**{name: source[name] for name in columns(cls)})
+    return cls(**{name: getattr(source, name) for name in columns(cls)})

@@ -1,0 +1,98 @@
+"""The `followups` command."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from runtime import db
+from runtime.settings import get_settings
+
+PIPELINE_PENDING = "arrives with the reminders pipeline (issue: time pipeline and realtime)"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gql.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level="info",
+    )
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    asyncio.run(db.migrate())
+    print("migrations applied")
+    return 0
+
+
+async def _create_org(args: argparse.Namespace) -> int:
+    from services.errors import ValidationFailed
+    from services.organizations import create_organization
+
+    if not db.is_postgres():
+        await db.migrate()
+    await db.connect()
+    try:
+        org, admin = await create_organization(
+            args.name, args.admin_email, args.admin_password, args.admin_name
+        )
+    except ValidationFailed as error:
+        print(f"error: {error.field}: {error.message}", file=sys.stderr)
+        return 2
+    finally:
+        await db.disconnect()
+    print(org.id)
+    print(f"admin {admin.email} (staff {admin.id})", file=sys.stderr)
+    return 0
+
+
+def _export_schema(_: argparse.Namespace) -> int:
+    from gql.schema import schema
+
+    sys.stdout.write(schema.as_str() + "\n")
+    return 0
+
+
+def _pending(_: argparse.Namespace) -> int:
+    print(f"not yet: this command {PIPELINE_PENDING}", file=sys.stderr)
+    return 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="followups", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API at /graphql and /healthz")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(run=_serve)
+
+    commands.add_parser("migrate", help="apply migrations").set_defaults(run=_migrate)
+
+    create_org = commands.add_parser("create-org", help="an organization and its first admin")
+    create_org.add_argument("name")
+    create_org.add_argument("--admin-email", required=True)
+    create_org.add_argument("--admin-password", required=True)
+    create_org.add_argument("--admin-name")
+    create_org.set_defaults(run=lambda args: asyncio.run(_create_org(args)))
+
+    commands.add_parser("export-schema", help="print the SDL").set_defaults(run=_export_schema)
+    commands.add_parser("worker", help="Dramatiq worker").set_defaults(run=_pending)
+    commands.add_parser("scheduler", help="claims due timers").set_defaults(run=_pending)
+    run = commands.add_parser("run", help="run one periodic job once")
+    run.add_argument("job")
+    run.set_defaults(run=_pending)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    sys.exit(args.run(args))
