@@ -2,4 +2,4 @@
 
 from strawberry.types import Info as StrawberryInfo
 
-Info = StrawberryInfo["Context", None]  # type: ignore[name-defined]  # noqa: F821
+Info = StrawberryInfo["Context", None]  # type: ignore[name-defined]

@@ -8,12 +8,12 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from models.followups import FollowUpType as FollowUpTypeModel
-from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
-from models.staff import Staff as StaffModel
 from gql.schema import followups as fu
 from gql.schema import parties, staff
 from gql.schema.rows import build, columns
+from models.followups import FollowUpType as FollowUpTypeModel
+from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
+from models.staff import Staff as StaffModel
 from services import followups
 from services.visibility import Caller, rows_by_ids, scoped, visible_follow_ups
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
 from runtime.settings import get_settings
@@ -47,6 +48,9 @@ async def migrate(database_url: str | None = None) -> None:
 
 
 async def connect(database_url: str | None = None) -> None:
+    # Tortoise caches SQL per connection name, not per dialect: a process that moves from
+    # SQLite to PostgreSQL (the test suite) would send SQLite placeholders to PostgreSQL.
+    EXECUTOR_CACHE.clear()
     # The global fallback makes the context created in a lifespan task visible to request tasks.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     if not is_postgres(database_url):

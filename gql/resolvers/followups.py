@@ -1,5 +1,7 @@
 """Follow-up queries and mutations: decode ids, call services, shape the payload."""
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
@@ -31,7 +33,6 @@ from gql.schema.followups import (
 from gql.schema.rows import build
 from services import followup_types, followups
 from services.followups import UNSET, Completion, FollowUpDraft, FollowUpUpdate
-from typing import Annotated
 
 FollowUpTypePayload = Annotated[
     FollowUpType | ValidationError | NotFoundError | PermissionError,
@@ -74,7 +75,9 @@ class FollowUpsQuery:
         return await follow_up_connection(info, filter, order_by, first, after, last, before)
 
     @strawberry.field
-    async def follow_up_types(self, info: Info, include_archived: bool = False) -> list[FollowUpType]:
+    async def follow_up_types(
+        self, info: Info, include_archived: bool = False
+    ) -> list[FollowUpType]:
         caller = info.context.require_caller()
         rows = await followup_types.list_types(caller, include_archived)
         return [build(FollowUpType, row) for row in rows]
@@ -159,7 +162,9 @@ class FollowUpsMutation:
         )
         return await payload(lambda: followups.complete(caller, _id(id), completion), _shape)
 
-    @strawberry.mutation(description="Marks the open issue of a CLOSED_WITH_ISSUE follow-up resolved.")
+    @strawberry.mutation(
+        description="Marks the open issue of a CLOSED_WITH_ISSUE follow-up resolved."
+    )
     async def resolve_follow_up_issue(
         self, info: Info, id: strawberry.ID, notes: str | None = None
     ) -> FollowUpPayload:
@@ -209,7 +214,9 @@ class FollowUpsMutation:
             lambda row: build(FollowUpType, row),
         )
 
-    @strawberry.mutation(description="Admins: rename a type or change a custom type's contact rule.")
+    @strawberry.mutation(
+        description="Admins: rename a type or change a custom type's contact rule."
+    )
     async def update_follow_up_type(
         self,
         info: Info,
@@ -231,6 +238,8 @@ class FollowUpsMutation:
     ) -> FollowUpTypePayload:
         caller = info.context.require_caller()
         return await payload(
-            lambda: followup_types.set_archived(caller, decode_id(id, "FollowUpType", "id"), archived),
+            lambda: followup_types.set_archived(
+                caller, decode_id(id, "FollowUpType", "id"), archived
+            ),
             lambda row: build(FollowUpType, row),
         )

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from gql.errors import classify
@@ -14,7 +15,7 @@ from gql.extensions import AnonymousGate
 from gql.resolvers.followups import FollowUpsMutation, FollowUpsQuery
 from gql.resolvers.parties import PartiesMutation, PartiesQuery
 from gql.resolvers.staff import StaffMutation, StaffQuery
-from gql.schema.common import DateTime
+from gql.schema.common import DATETIME_SCALAR
 from runtime.settings import get_settings
 
 
@@ -30,7 +31,7 @@ def build_schema() -> strawberry.Schema:
     return FollowupsSchema(
         query=query,
         mutation=mutation,
-        scalar_overrides={datetime: DateTime},
+        config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         extensions=[
             AnonymousGate,
             partial(QueryDepthLimiter, max_depth=settings.max_query_depth),

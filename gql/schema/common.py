@@ -2,7 +2,7 @@
 
 import base64
 from datetime import UTC, datetime
-from typing import Any, ClassVar, NewType
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -40,13 +40,14 @@ def _serialize_datetime(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-DateTime = strawberry.scalar(
-    NewType("DateTime", datetime),
+DATETIME_SCALAR = strawberry.scalar(
     name="DateTime",
     description="An ISO-8601 instant with its UTC offset, e.g. 2026-05-01T09:00:00Z.",
     serialize=_serialize_datetime,
     parse_value=_parse_datetime,
 )
+# Annotate with DateTime: the schema maps datetime to the scalar above (StrawberryConfig).
+DateTime = datetime
 
 
 def datetime_input(value: Any, field: str) -> datetime:
@@ -103,7 +104,7 @@ class NotFoundError:
 
 
 @strawberry.type(description="Your role does not allow this.")
-class PermissionError:  # noqa: A001 - the public name
+class PermissionError:
     message: str
 
 

@@ -8,10 +8,10 @@ from strawberry import relay
 from gql.schema.common import (
     DateTime,
     LoadedNode,
-    global_id,
     NotFoundError,
     PermissionError,
     ValidationError,
+    global_id,
 )
 from gql.schema.enums import Role
 
