@@ -25,10 +25,15 @@ async def test_a_page_of_fifty_costs_no_more_statements_than_a_page_of_five(
 ) -> None:
     staff_ids = [(await org.add_staff(f"Agent{n}"))[0] for n in range(3)]
     for n in range(50):
-        client = await create_party(api, org.admin, "Client", {"name": f"Client {n}", "ownerId": staff_ids[n % 3]})
+        client = await create_party(
+            api, org.admin, "Client", {"name": f"Client {n}", "ownerId": staff_ids[n % 3]}
+        )
         lead = await create_party(api, org.admin, "Lead", {"name": f"Lead {n}"})
         invoice = await create_party(
-            api, org.admin, "Invoice", {"clientId": client, "number": f"INV-{n}", "amount": "120.50"}
+            api,
+            org.admin,
+            "Invoice",
+            {"clientId": client, "number": f"INV-{n}", "amount": "120.50"},
         )
         created = await create_follow_up(
             api, org.admin, subject=f"Payment reminder {n}", typeKey="payment_follow_up",
