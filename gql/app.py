@@ -19,7 +19,7 @@ from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.schema import schema
 from runtime import db
-from runtime.settings import get_settings
+from runtime.settings import DEV_SECRET_KEY, get_settings
 
 log = logging.getLogger("followups.api")
 
@@ -49,6 +49,8 @@ async def healthz(_: Request) -> JSONResponse:
 def create_app(manage_database: bool = True) -> Starlette:
     """The app; with manage_database it migrates the embedded SQLite file and connects on start."""
     settings = get_settings()
+    if settings.secret_key == DEV_SECRET_KEY and db.is_postgres():
+        log.warning("SECRET_KEY is the development default: set it before going live")
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

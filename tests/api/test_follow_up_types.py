@@ -1,0 +1,38 @@
+"""The built-in follow-up type catalogue every organization starts with."""
+
+from tests.conftest import Api, Org
+
+BUILT_IN_KEYS = {
+    "phone_call", "email", "sms_whatsapp", "video_call", "in_person_meeting", "document_review",
+    "application_status_check", "payment_follow_up", "visa_status_update", "service_follow_up",
+    "test_score_review", "compliance_check", "customer_check",
+}  # fmt: skip
+
+
+async def test_a_new_organization_has_the_thirteen_built_in_types(api: Api, org: Org) -> None:
+    data = await api.data("{ followUpTypes { key name requiresContact builtIn } }", token=org.admin)
+    types = {row["key"]: row for row in data["followUpTypes"]}
+    assert set(types) == BUILT_IN_KEYS
+    assert all(row["builtIn"] for row in types.values())
+    assert types["phone_call"]["requiresContact"] is True
+    assert types["customer_check"]["requiresContact"] is True
+    assert types["document_review"]["requiresContact"] is False
+
+
+async def test_a_non_contact_type_completes_on_its_outcome_alone(api: Api, org: Org) -> None:
+    created = await api.data(
+        'mutation { createFollowUp(input: {subject: "Review bank statements", typeKey: "document_review",'
+        ' dueAt: "2030-01-10T10:00:00Z"}) { ... on FollowUp { id } } }',
+        token=org.admin,
+    )
+    done = await api.data(
+        "mutation($id: ID!) { completeFollowUp(id: $id, input: {outcome: SUCCESSFUL}) {"
+        " __typename ... on FollowUp { status contactAttemptCount } } }",
+        {"id": created["createFollowUp"]["id"]},
+        org.admin,
+    )
+    assert done["completeFollowUp"] == {
+        "__typename": "FollowUp",
+        "status": "COMPLETED",
+        "contactAttemptCount": 0,
+    }
