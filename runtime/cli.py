@@ -60,6 +60,25 @@ def _export_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+async def _run_job(args: argparse.Namespace) -> int:
+    from tasks.jobs import load_jobs
+
+    jobs = load_jobs()
+    job = jobs.get(args.job)
+    if job is None:
+        known = ", ".join(sorted(jobs)) or "none yet"
+        print(f"error: unknown job {args.job!r} (known: {known})", file=sys.stderr)
+        return 2
+    if not db.is_postgres():
+        await db.migrate()
+    await db.connect()
+    try:
+        print(await job())
+    finally:
+        await db.disconnect()
+    return 0
+
+
 def _pending(_: argparse.Namespace) -> int:
     print(f"not yet: this command {PIPELINE_PENDING}", file=sys.stderr)
     return 3
@@ -88,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("scheduler", help="claims due timers").set_defaults(run=_pending)
     run = commands.add_parser("run", help="run one periodic job once")
     run.add_argument("job")
-    run.set_defaults(run=_pending)
+    run.set_defaults(run=lambda args: asyncio.run(_run_job(args)))
     return parser
 
 
