@@ -46,6 +46,16 @@ class CompletionOutcome(StrEnum):
     UNSUCCESSFUL = "unsuccessful"
 
 
+class Origin(StrEnum):
+    """What created a follow-up: a person, or one of the service's own mechanisms."""
+
+    MANUAL = "manual"
+    ROTTING_SCAN = "rotting_scan"
+    AUTOMATION = "automation"
+    SEQUENCE = "sequence"
+    RECURRENCE = "recurrence"
+
+
 class FollowUpType(Model):
     id = fields.IntField(primary_key=True)
     org = fields.ForeignKeyField("followups.Organization", related_name=False)
@@ -111,6 +121,7 @@ class FollowUp(Model):
     referral_opportunity = fields.BooleanField(null=True)
     notes = fields.TextField(null=True)
     idempotency_key = fields.CharField(max_length=100, null=True)
+    origin = fields.CharEnumField(Origin, max_length=16, default=Origin.MANUAL)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -16,3 +16,16 @@ class Organization(Model):
 
     class Meta:
         table = "organization"
+
+
+class RottingRule(Model):
+    """Days without contact before a client of this segment counts as neglected."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name="rotting_rules")
+    segment = fields.CharField(max_length=64)
+    days = fields.IntField()
+
+    class Meta:
+        table = "rotting_rule"
+        unique_together = (("org", "segment"),)

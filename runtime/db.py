@@ -13,6 +13,9 @@ MODEL_MODULES = [
     "models.staff",
     "models.parties",
     "models.followups",
+    "models.notifications",
+    "models.saved_filters",
+    "models.exports",
 ]
 
 

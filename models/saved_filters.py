@@ -1,0 +1,19 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class SavedFilter(Model):
+    """A named follow-up filter, private to its owner or shared with the organization."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    owner = fields.ForeignKeyField("followups.Staff", related_name=False)
+    name = fields.CharField(max_length=100)
+    criteria = fields.JSONField(default=dict)
+    shared = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "saved_filter"
+        indexes = (("org_id", "owner_id"),)
