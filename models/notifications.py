@@ -37,3 +37,49 @@ class Notification(Model):
     class Meta:
         table = "notification"
         indexes = (("recipient_id", "id"), ("recipient_id", "read_at"))
+
+
+class DeliveryStatus(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Delivery(Model):
+    """One outbound message of a notification on one channel, with its retries."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    notification = fields.ForeignKeyField("followups.Notification", related_name="deliveries")
+    channel = fields.CharField(max_length=16)
+    status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.QUEUED)
+    attempts = fields.IntField(default=0)
+    # Not before this time: quiet hours hold a message, retries back off.
+    send_after = fields.DatetimeField()
+    lease_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    provider_id = fields.CharField(max_length=120, null=True)
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "delivery"
+        unique_together = (("notification", "channel"),)
+        indexes = (("status", "send_after"),)
+
+
+class PushSubscription(Model):
+    """A browser's or phone's web-push endpoint for a staff member."""
+
+    id = fields.IntField(primary_key=True)
+    org = fields.ForeignKeyField("followups.Organization", related_name=False)
+    staff = fields.ForeignKeyField("followups.Staff", related_name="push_subscriptions")
+    endpoint = fields.CharField(max_length=500, unique=True)
+    p256dh = fields.CharField(max_length=200)
+    auth = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "push_subscription"

@@ -19,6 +19,9 @@ class Staff(Model):
     timezone = fields.CharField(max_length=64, default="UTC")
     password_hash = fields.CharField(max_length=200)
     is_active = fields.BooleanField(default=True)
+    phone = fields.CharField(max_length=40, null=True)
+    # Notification preferences: see services/preferences.py for the shape and defaults.
+    preferences = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

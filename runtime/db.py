@@ -16,6 +16,8 @@ MODEL_MODULES = [
     "models.notifications",
     "models.saved_filters",
     "models.exports",
+    "models.timers",
+    "models.reminders",
 ]
 
 
