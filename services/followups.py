@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from tortoise.queryset import QuerySet
 
 from models.followups import (
     OPEN_STATUSES,
@@ -22,10 +22,14 @@ from models.followups import (
     SatisfactionOutcome,
     Status,
 )
+from models.notifications import NotificationKind
 from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
+from models.staff import Staff
 from runtime import clock
-from services import followup_types, staff
+from services import events, followup_types, notifications, reminders, staff
 from services.errors import NotFound, TransitionRefused, ValidationFailed, VersionConflict
+from services.notifications import Notice
+from services.reminders import ReminderSpec
 from services.validation import aware, optional_text, required_text
 from services.visibility import Caller, scoped, visible_follow_ups
 
@@ -68,6 +72,7 @@ class FollowUpDraft:
     is_primary: bool = False
     notes: str | None = None
     idempotency_key: str | None = None
+    reminders: list[ReminderSpec] | None = None  # None: the assignee's defaults
 
 
 @dataclass
@@ -105,10 +110,15 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
         if earlier is not None:
             return earlier
     values = await _validated_new(caller, draft)
+    specs = reminders.check_specs(draft.reminders) if draft.reminders is not None else None
     try:
-        async with in_transaction():
+        async with events.transaction():
             follow_up = await FollowUp.create(**values)
-            await _record(caller, follow_up, "created", {}, _snapshot(follow_up))
+            await _record(
+                caller.org_id, caller.staff_id, follow_up, "created", {}, _snapshot(follow_up)
+            )
+            await reminders.plan_new(follow_up, specs)
+            await _announce(follow_up, "CREATED", None, caller.staff_id)
     except IntegrityError as error:
         if draft.idempotency_key:
             earlier = await scoped(FollowUp, caller).get_or_none(
@@ -190,10 +200,22 @@ async def _change(
     expected_version: int | None = None,
 ) -> FollowUp:
     """Locks the row, applies one change, bumps the version and logs it, all in one transaction."""
-    async with in_transaction():
-        follow_up = (
-            await visible_follow_ups(caller).select_for_update().get_or_none(id=follow_up_id)
-        )
+    return await _apply_change(
+        visible_follow_ups(caller), caller.staff_id, follow_up_id, action, apply, expected_version
+    )
+
+
+async def _apply_change(
+    query: QuerySet[FollowUp],
+    actor_id: int | None,
+    follow_up_id: int,
+    action: str,
+    apply: Change,
+    expected_version: int | None = None,
+) -> FollowUp:
+    """The one path of every change: lock, check, apply, re-plan timers, log, announce."""
+    async with events.transaction():
+        follow_up = await query.select_for_update().get_or_none(id=follow_up_id)
         if follow_up is None:
             raise NotFound(f"Follow-up {follow_up_id} was not found.")
         if expected_version is not None and follow_up.version != expected_version:
@@ -202,8 +224,52 @@ async def _change(
         await apply(follow_up)
         follow_up.version += 1
         await follow_up.save()
-        await _record(caller, follow_up, action, before, _snapshot(follow_up))
+        after = _snapshot(follow_up)
+        await _record(follow_up.org_id, actor_id, follow_up, action, before, after)
+        await reminders.replan(follow_up, before)
+        kind = "STATUS_CHANGED" if before["status"] != after["status"] else "UPDATED"
+        await _announce(follow_up, kind, before["assignee_id"], actor_id)
     return follow_up
+
+
+async def _announce(
+    follow_up: FollowUp, kind: str, previous_assignee_id: int | None, actor_id: int | None
+) -> None:
+    """Live event for boards and lists; an ASSIGNED notice when someone else gave it to you."""
+    events.emit(
+        follow_up.org_id,
+        events.follow_up_event(kind, follow_up.id, follow_up.assignee_id, previous_assignee_id),
+    )
+    assignee = follow_up.assignee_id
+    if assignee is None or assignee in (previous_assignee_id, actor_id):
+        return
+    actor = await Staff.get_or_none(id=actor_id) if actor_id else None
+    by = f" by {actor.name}" if actor else ""
+    await notifications.notify(
+        Notice(
+            org_id=follow_up.org_id,
+            recipient_id=assignee,
+            kind=NotificationKind.ASSIGNED,
+            title=f"Assigned to you{by}: {follow_up.subject}",
+            body=follow_up.description,
+            follow_up_id=follow_up.id,
+            client_id=follow_up.client_id,
+            dedupe_key=f"assigned:{follow_up.id}:v{follow_up.version}:staff:{assignee}",
+        )
+    )
+
+
+async def mark_missed(follow_up_id: int) -> FollowUp | None:
+    """The system's own transition, where the organization enables it."""
+
+    async def apply(follow_up: FollowUp) -> None:
+        _require(follow_up, (Status.PENDING, Status.IN_PROGRESS), "mark missed")
+        follow_up.status = Status.MISSED
+
+    try:
+        return await _apply_change(FollowUp.all(), None, follow_up_id, "marked_missed", apply)
+    except (TransitionRefused, NotFound):
+        return None
 
 
 def _require(follow_up: FollowUp, allowed: tuple[Status, ...], action: str) -> None:
@@ -444,7 +510,8 @@ def _plain(value: Any) -> Any:
 
 
 async def _record(
-    caller: Caller,
+    org_id: int,
+    actor_id: int | None,
     follow_up: FollowUp,
     action: str,
     before: dict[str, Any],
@@ -456,9 +523,9 @@ async def _record(
         if before.get(name) != value and (before or value is not None)
     }
     await FollowUpActivity.create(
-        org_id=caller.org_id,
+        org_id=org_id,
         follow_up_id=follow_up.id,
-        actor_id=caller.staff_id,
+        actor_id=actor_id,
         action=action,
         changes=changes,
     )

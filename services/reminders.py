@@ -1,0 +1,232 @@
+"""Planning and firing everything a follow-up's due time sets off: reminders, the overdue
+alert and (where the organization wants it) marking it missed.
+
+Planning runs inside the transaction of the follow-up change that caused it, so a
+rescheduled or cancelled follow-up never keeps a stale timer.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from models.followups import OPEN_STATUSES, FollowUp, Status
+from models.notifications import NotificationKind
+from models.organizations import Organization
+from models.reminders import Reminder, ReminderStatus
+from models.staff import Staff
+from models.timers import Timer, TimerKind
+from runtime import clock
+from services import notifications, preferences, timers
+from services.errors import ValidationFailed
+from services.notifications import Notice
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    offset_minutes: int
+    channels: list[str] | None = None
+
+
+def check_specs(specs: list[ReminderSpec]) -> list[ReminderSpec]:
+    if len(specs) > preferences.MAX_REMINDERS:
+        raise ValidationFailed("reminders", f"At most {preferences.MAX_REMINDERS} reminders.")
+    for spec in specs:
+        if not 0 <= spec.offset_minutes <= preferences.MAX_OFFSET_MINUTES:
+            raise ValidationFailed("reminders", "offsetMinutes is 0 to 86400 (60 days).")
+        if spec.channels is not None:
+            preferences.check_channels(spec.channels, "reminders")
+    return specs
+
+
+def _key(value: datetime) -> str:
+    return value.isoformat()
+
+
+async def _assignee_preferences(follow_up: FollowUp) -> preferences.Preferences:
+    if follow_up.assignee_id is None:
+        return preferences.Preferences()
+    staff = await Staff.get(id=follow_up.assignee_id)
+    return preferences.load(staff.preferences)
+
+
+async def plan_new(follow_up: FollowUp, specs: list[ReminderSpec] | None) -> None:
+    """Reminders of a new follow-up (the assignee's defaults when none are given) and its alerts."""
+    prefs = await _assignee_preferences(follow_up)
+    await _create_reminders(follow_up, specs, prefs)
+    await _arm_due_timers(follow_up)
+
+
+async def _create_reminders(
+    follow_up: FollowUp, specs: list[ReminderSpec] | None, prefs: preferences.Preferences
+) -> None:
+    from_defaults = specs is None
+    if specs is None:
+        specs = [ReminderSpec(offset) for offset in prefs.reminder_offsets]
+    for spec in sorted(specs, key=lambda s: -s.offset_minutes):
+        await Reminder.create(
+            org_id=follow_up.org_id,
+            follow_up_id=follow_up.id,
+            offset_minutes=spec.offset_minutes,
+            channels=spec.channels if spec.channels is not None else prefs.reminder_channels,
+            from_defaults=from_defaults,
+            fire_at=follow_up.due_at - timedelta(minutes=spec.offset_minutes),
+        )
+    await _arm_reminders(follow_up)
+
+
+async def _arm_reminders(follow_up: FollowUp) -> None:
+    """Schedules each reminder; of those already past, only the latest fires, and only
+    while the follow-up is still ahead. Late reminders for a due follow-up are pointless."""
+    now = clock.now()
+    reminders = await Reminder.filter(follow_up_id=follow_up.id).order_by("fire_at")
+    past = [r for r in reminders if r.fire_at <= now]
+    catch_up = past[-1] if past and follow_up.due_at > now else None
+    for reminder in reminders:
+        await timers.cancel(TimerKind.REMINDER, reminder.id)
+        if reminder.fire_at <= now and reminder is not catch_up:
+            reminder.status = ReminderStatus.CANCELLED
+        else:
+            reminder.status = ReminderStatus.SCHEDULED
+            fire_at = max(reminder.fire_at, now)
+            await timers.schedule(
+                TimerKind.REMINDER,
+                reminder.id,
+                fire_at,
+                f"reminder:{reminder.id}:{_key(reminder.fire_at)}",
+                follow_up.org_id,
+            )
+        await reminder.save(update_fields=["status", "fire_at"])
+
+
+async def _arm_due_timers(follow_up: FollowUp) -> None:
+    org = await Organization.get(id=follow_up.org_id)
+    await timers.cancel(TimerKind.OVERDUE, follow_up.id)
+    await timers.cancel(TimerKind.MARK_MISSED, follow_up.id)
+    due = _key(follow_up.due_at)
+    await timers.schedule(
+        TimerKind.OVERDUE,
+        follow_up.id,
+        follow_up.due_at + timedelta(minutes=org.overdue_grace_minutes),
+        f"overdue:{follow_up.id}:{due}",
+        follow_up.org_id,
+    )
+    if org.mark_missed_after_hours and follow_up.status in (Status.PENDING, Status.IN_PROGRESS):
+        await timers.schedule(
+            TimerKind.MARK_MISSED,
+            follow_up.id,
+            follow_up.due_at + timedelta(hours=org.mark_missed_after_hours),
+            f"missed:{follow_up.id}:{due}",
+            follow_up.org_id,
+        )
+
+
+async def replan(follow_up: FollowUp, before: dict[str, Any]) -> None:
+    """After a change: cancel on closing, move on rescheduling, re-target on delegation."""
+    if follow_up.status not in OPEN_STATUSES:
+        await cancel_all(follow_up)
+        return
+    due_changed = before.get("due_at") != follow_up.due_at
+    assignee_changed = before.get("assignee_id") != follow_up.assignee_id
+    if (
+        assignee_changed
+        and await Reminder.filter(follow_up_id=follow_up.id, from_defaults=True).exists()
+    ):
+        for reminder in await Reminder.filter(follow_up_id=follow_up.id, from_defaults=True):
+            await timers.cancel(TimerKind.REMINDER, reminder.id)
+            await reminder.delete()
+        await _create_reminders(follow_up, None, await _assignee_preferences(follow_up))
+    elif due_changed:
+        for reminder in await Reminder.filter(follow_up_id=follow_up.id):
+            reminder.fire_at = follow_up.due_at - timedelta(minutes=reminder.offset_minutes)
+            await reminder.save(update_fields=["fire_at"])
+        await _arm_reminders(follow_up)
+    if due_changed or before.get("status") != follow_up.status:
+        await _arm_due_timers(follow_up)
+
+
+async def replace_reminders(follow_up: FollowUp, specs: list[ReminderSpec] | None) -> None:
+    """New reminder list for an open follow-up (None: back to the assignee's defaults)."""
+    for reminder in await Reminder.filter(follow_up_id=follow_up.id):
+        await timers.cancel(TimerKind.REMINDER, reminder.id)
+        await reminder.delete()
+    await _create_reminders(follow_up, specs, await _assignee_preferences(follow_up))
+
+
+async def cancel_all(follow_up: FollowUp) -> None:
+    for reminder in await Reminder.filter(
+        follow_up_id=follow_up.id, status=ReminderStatus.SCHEDULED
+    ):
+        await timers.cancel(TimerKind.REMINDER, reminder.id)
+        reminder.status = ReminderStatus.CANCELLED
+        await reminder.save(update_fields=["status"])
+    await timers.cancel(TimerKind.OVERDUE, follow_up.id)
+    await timers.cancel(TimerKind.MARK_MISSED, follow_up.id)
+
+
+async def reminders_of(follow_up_ids: list[int]) -> dict[int, list[Reminder]]:
+    grouped: dict[int, list[Reminder]] = {i: [] for i in follow_up_ids}
+    for row in await Reminder.filter(follow_up_id__in=follow_up_ids).order_by("fire_at", "id"):
+        grouped[row.follow_up_id].append(row)
+    return grouped
+
+
+# ---------------------------------------------------------------- firing
+
+
+async def fire_reminder(timer: Timer) -> None:
+    reminder = await Reminder.get_or_none(id=timer.target_id)
+    if reminder is None or reminder.status != ReminderStatus.SCHEDULED:
+        return
+    follow_up = await FollowUp.get(id=reminder.follow_up_id)
+    if follow_up.status not in OPEN_STATUSES or follow_up.assignee_id is None:
+        reminder.status = ReminderStatus.CANCELLED
+        await reminder.save(update_fields=["status"])
+        return
+    minutes = reminder.offset_minutes
+    when = "now" if minutes == 0 else f"in {_duration(minutes)}"
+    await notifications.notify(
+        Notice(
+            org_id=follow_up.org_id,
+            recipient_id=follow_up.assignee_id,
+            kind=NotificationKind.REMINDER,
+            title=f"Due {when}: {follow_up.subject}",
+            body=follow_up.description,
+            follow_up_id=follow_up.id,
+            client_id=follow_up.client_id,
+            dedupe_key=f"timer:{timer.id}:staff:{follow_up.assignee_id}",
+        ),
+        channels=list(reminder.channels),
+    )
+    reminder.status = ReminderStatus.SENT
+    reminder.sent_at = clock.now()
+    await reminder.save(update_fields=["status", "sent_at"])
+
+
+async def fire_overdue(timer: Timer) -> None:
+    follow_up = await FollowUp.get_or_none(id=timer.target_id)
+    if follow_up is None or follow_up.status not in OPEN_STATUSES or follow_up.assignee_id is None:
+        return
+    if not timer.dedupe_key.endswith(_key(follow_up.due_at)):
+        return  # planned for a due time the follow-up no longer has
+    await notifications.notify(
+        Notice(
+            org_id=follow_up.org_id,
+            recipient_id=follow_up.assignee_id,
+            kind=NotificationKind.OVERDUE,
+            title=f"Overdue: {follow_up.subject}",
+            body=follow_up.description,
+            follow_up_id=follow_up.id,
+            client_id=follow_up.client_id,
+            dedupe_key=f"overdue:{follow_up.id}:{_key(follow_up.due_at)}",
+        )
+    )
+
+
+def _duration(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return f"{days} day{'s' if days != 1 else ''}"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
