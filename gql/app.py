@@ -1,5 +1,6 @@
 """The ASGI application: /graphql (HTTP, GraphiQL, websockets) and /healthz."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,7 +20,10 @@ from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.schema import schema
 from runtime import db
+from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
+from tasks import scheduler
+from tasks.broker import embedded
 
 log = logging.getLogger("followups.api")
 
@@ -58,9 +62,18 @@ def create_app(manage_database: bool = True) -> Starlette:
             if not db.is_postgres():
                 await db.migrate()
             await db.connect()
+        stop = asyncio.Event()
+        in_process = None
+        if manage_database and embedded():
+            # The embedded default runs the scheduler and the tasks in this process.
+            in_process = asyncio.create_task(scheduler.run(stop), name="scheduler")
         try:
             yield
         finally:
+            stop.set()
+            if in_process is not None:
+                await in_process
+            await get_bus().close()
             if manage_database:
                 await db.disconnect()
 

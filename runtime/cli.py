@@ -8,8 +8,6 @@ import sys
 from runtime import db
 from runtime.settings import get_settings
 
-PIPELINE_PENDING = "arrives with the reminders pipeline (issue: time pipeline and realtime)"
-
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
@@ -79,9 +77,46 @@ async def _run_job(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pending(_: argparse.Namespace) -> int:
-    print(f"not yet: this command {PIPELINE_PENDING}", file=sys.stderr)
-    return 3
+def _worker(args: argparse.Namespace) -> int:
+    """Dramatiq worker for every actor; stops cleanly on SIGTERM or Ctrl-C."""
+    import signal
+    import threading
+
+    import dramatiq
+
+    if not get_settings().redis_url:
+        print("error: the worker needs REDIS_URL (the embedded default runs tasks in `serve`)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    from tasks import notifications, timers  # noqa: F401  (registers the actors)
+    from tasks.broker import broker
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = dramatiq.Worker(broker, worker_threads=args.threads)
+    worker.start()
+    logging.getLogger("followups.worker").info("worker started with %s threads", args.threads)
+    stop.wait()
+    worker.stop()
+    return 0
+
+
+async def _scheduler(_: argparse.Namespace) -> int:
+    import signal
+
+    from tasks import scheduler
+
+    await db.connect()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await scheduler.run(stop)
+    finally:
+        await db.disconnect()
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,8 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     create_org.set_defaults(run=lambda args: asyncio.run(_create_org(args)))
 
     commands.add_parser("export-schema", help="print the SDL").set_defaults(run=_export_schema)
-    commands.add_parser("worker", help="Dramatiq worker").set_defaults(run=_pending)
-    commands.add_parser("scheduler", help="claims due timers").set_defaults(run=_pending)
+    worker = commands.add_parser("worker", help="Dramatiq worker for all actors (needs REDIS_URL)")
+    worker.add_argument("--threads", type=int, default=8)
+    worker.set_defaults(run=_worker)
+    commands.add_parser("scheduler", help="claims due timers and enqueues them").set_defaults(
+        run=lambda args: asyncio.run(_scheduler(args))
+    )
     run = commands.add_parser("run", help="run one periodic job once")
     run.add_argument("job")
     run.set_defaults(run=lambda args: asyncio.run(_run_job(args)))

@@ -1,14 +1,27 @@
 """The in-app inbox. Every notice to a person goes through notify(), once per dedupe key."""
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
-from models.notifications import Delivery, Notification, NotificationKind, PushSubscription
+from models.followups import FollowUp
+from models.notifications import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    NotificationKind,
+    PushSubscription,
+)
 from models.staff import Staff
 from runtime import clock
 from services import events, preferences
 from services.visibility import Caller
+
+log = logging.getLogger("followups.notifications")
 
 
 @dataclass(frozen=True)
@@ -90,3 +103,127 @@ async def mark_read(caller: Caller, ids: list[int]) -> int:
     return await Notification.filter(
         recipient_id=caller.staff_id, id__in=ids, read_at__isnull=True
     ).update(read_at=clock.now())
+
+
+# ---------------------------------------------------------------- outbound deliveries
+
+DELIVERY_LEASE = timedelta(seconds=60)
+MAX_DELIVERY_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class DeliveryClaim:
+    delivery_id: int
+    send_after: datetime
+
+
+async def claim_deliveries(horizon: datetime, limit: int = 500) -> list[DeliveryClaim]:
+    """Claims queued deliveries due before `horizon` and those whose sender vanished."""
+    now = clock.now()
+    due = Q(status=DeliveryStatus.QUEUED, send_after__lte=horizon) | Q(
+        status=DeliveryStatus.SENDING, lease_until__lt=now
+    )
+    async with in_transaction():
+        rows = (
+            await Delivery.filter(due)
+            .select_for_update(skip_locked=True)
+            .order_by("send_after")
+            .limit(limit)
+            .values("id", "send_after")
+        )
+        claims = [DeliveryClaim(row["id"], row["send_after"]) for row in rows]
+        for claim in claims:
+            await Delivery.filter(id=claim.delivery_id).update(
+                status=DeliveryStatus.SENDING,
+                lease_until=max(claim.send_after, now) + DELIVERY_LEASE,
+                attempts=F("attempts") + 1,
+            )
+    return claims
+
+
+async def delivery_to_send(delivery_id: int) -> Delivery | None:
+    delivery = (
+        await Delivery.filter(id=delivery_id, status=DeliveryStatus.SENDING)
+        .select_related("notification", "notification__recipient")
+        .first()
+    )
+    return delivery
+
+
+async def delivery_sent(delivery: Delivery, provider_id: str) -> None:
+    await Delivery.filter(id=delivery.id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.SENT,
+        sent_at=clock.now(),
+        provider_id=provider_id[:120] or None,
+        lease_until=None,
+        last_error=None,
+    )
+
+
+async def delivery_failed(delivery: Delivery, reason: str, retryable: bool) -> bool:
+    """Backs off and retries, or gives up visibly. True when it is final."""
+    final = not retryable or delivery.attempts >= MAX_DELIVERY_ATTEMPTS
+    if final:
+        log.error(
+            "delivery %s (%s) failed for good after %s attempt(s): %s",
+            delivery.id, delivery.channel, delivery.attempts, reason,
+        )  # fmt: skip
+        if delivery.channel.startswith("push:") and "gone" in reason:
+            await PushSubscription.filter(id=int(delivery.channel[5:])).delete()
+    backoff = timedelta(seconds=min(5 * 2 ** (delivery.attempts - 1), 600))
+    await Delivery.filter(id=delivery.id, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED,
+        send_after=clock.now() + (timedelta(0) if final else backoff),
+        lease_until=None,
+        last_error=reason[:2000],
+    )
+    return final
+
+
+async def deliveries_of(notification_ids: list[int]) -> dict[int, list[Delivery]]:
+    grouped: dict[int, list[Delivery]] = {i: [] for i in notification_ids}
+    for row in await Delivery.filter(notification_id__in=notification_ids).order_by("id"):
+        grouped[row.notification_id].append(row)
+    return grouped
+
+
+async def message_context(delivery: Delivery) -> dict[str, object]:
+    """What a template needs to say about a notification, read once per delivery."""
+    notification = delivery.notification
+    recipient = notification.recipient
+    context: dict[str, object] = {
+        "kind": notification.kind.value,
+        "title": notification.title,
+        "body": notification.body or "",
+        "staff_name": recipient.name,
+        "timezone": recipient.timezone,
+        "created_at": notification.created_at,
+    }
+    if notification.follow_up_id:
+        follow_up = (
+            await FollowUp.filter(id=notification.follow_up_id).select_related("client").first()
+        )
+        if follow_up is not None:
+            context.update(
+                follow_up_id=follow_up.id,
+                subject=follow_up.subject,
+                due_at=follow_up.due_at,
+                priority=follow_up.priority.name,
+                client_name=follow_up.client.name if follow_up.client else None,
+            )
+    return context
+
+
+async def address_for(delivery: Delivery) -> tuple[str, dict[str, str]] | None:
+    """The recipient's address on the delivery's channel (and push keys), if they have one."""
+    recipient = delivery.notification.recipient
+    if delivery.channel == "email":
+        return recipient.email, {}
+    if delivery.channel in ("sms", "whatsapp"):
+        return (recipient.phone, {}) if recipient.phone else None
+    if delivery.channel.startswith("push:"):
+        subscription = await PushSubscription.get_or_none(id=int(delivery.channel[5:]))
+        if subscription is None:
+            return None
+        return subscription.endpoint, {"p256dh": subscription.p256dh, "auth": subscription.auth}
+    return None

@@ -230,3 +230,26 @@ def _duration(minutes: int) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minutes"
+
+
+async def overdue_sweep() -> str:
+    """`followups run overdue-sweep`: alerts for every open follow-up past due that has had
+    none for its due time (same key as the timer's, so never a second one)."""
+    now = clock.now()
+    sent = 0
+    overdue = FollowUp.filter(status__in=OPEN_STATUSES, due_at__lte=now, assignee_id__isnull=False)
+    for follow_up in await overdue:
+        created = await notifications.notify(
+            Notice(
+                org_id=follow_up.org_id,
+                recipient_id=follow_up.assignee_id,
+                kind=NotificationKind.OVERDUE,
+                title=f"Overdue: {follow_up.subject}",
+                body=follow_up.description,
+                follow_up_id=follow_up.id,
+                client_id=follow_up.client_id,
+                dedupe_key=f"overdue:{follow_up.id}:{_key(follow_up.due_at)}",
+            )
+        )
+        sent += created is not None
+    return f"overdue-sweep: {sent} alert(s) sent"

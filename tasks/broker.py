@@ -1,0 +1,96 @@
+"""Dramatiq on Redis in production; in the embedded default the same task functions run on
+the API's own event loop.
+
+Why not Dramatiq's worker threads in-process: Tortoise's connections belong to the event
+loop that opened them, and the AsyncIO middleware runs actors on a loop of its own.
+Retries are not the broker's job here: a task that fails leaves its timer or delivery
+leased in the database, and the scheduler hands it out again when the lease runs out.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import dramatiq
+from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import AsyncIO, Middleware
+
+from runtime import db
+from runtime.settings import get_settings
+
+log = logging.getLogger("followups.tasks")
+
+
+class DatabaseMiddleware(Middleware):
+    """Opens Tortoise on the worker's event loop, where the async actors run."""
+
+    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        get_event_loop_thread().run_coroutine(db.connect())
+
+    def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+        get_event_loop_thread().run_coroutine(db.disconnect())
+
+
+def _build_broker() -> dramatiq.Broker:
+    url = get_settings().redis_url
+    broker: dramatiq.Broker = RedisBroker(url=url) if url else StubBroker()
+    broker.add_middleware(AsyncIO())
+    broker.add_middleware(DatabaseMiddleware())
+    return broker
+
+
+broker = _build_broker()
+dramatiq.set_broker(broker)
+
+
+@dataclass(frozen=True)
+class Task:
+    fn: Callable[..., Awaitable[None]]
+    actor: dramatiq.Actor
+
+
+def task(queue_name: str) -> Callable[[Callable[..., Awaitable[None]]], Task]:
+    def register(fn: Callable[..., Awaitable[None]]) -> Task:
+        actor = dramatiq.actor(fn, queue_name=queue_name, actor_name=fn.__name__, max_retries=0)
+        return Task(fn, actor)
+
+    return register
+
+
+def embedded() -> bool:
+    return get_settings().redis_url is None
+
+
+_running: set[asyncio.Task[None]] = set()
+
+
+def dispatch(work: Task, *args: Any, delay_seconds: float = 0.0) -> None:
+    """Sends the task to the workers (Redis), or runs it here after the delay (embedded)."""
+    if not embedded():
+        work.actor.send_with_options(args=args, delay=int(delay_seconds * 1000) or None)
+        return
+    loop = asyncio.get_running_loop()
+    loop.call_later(max(delay_seconds, 0.0), _start, work, args)
+
+
+def _start(work: Task, args: tuple[Any, ...]) -> None:
+    running = asyncio.get_running_loop().create_task(_run(work, args))
+    _running.add(running)
+    running.add_done_callback(_running.discard)
+
+
+async def _run(work: Task, args: tuple[Any, ...]) -> None:
+    try:
+        await work.fn(*args)
+    except Exception:  # the lease in the database brings the work back; say what happened
+        log.exception("task %s%s failed", work.fn.__name__, args)
+
+
+async def drain() -> None:
+    """Waits for in-process tasks already started (embedded mode, tests)."""
+    while _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
