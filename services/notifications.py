@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.followups import FollowUp
@@ -19,6 +20,7 @@ from models.notifications import (
 from models.staff import Staff
 from runtime import clock
 from services import events, preferences
+from services.errors import ValidationFailed
 from services.visibility import Caller
 
 log = logging.getLogger("followups.notifications")
@@ -227,3 +229,60 @@ async def address_for(delivery: Delivery) -> tuple[str, dict[str, str]] | None:
             return None
         return subscription.endpoint, {"p256dh": subscription.p256dh, "auth": subscription.auth}
     return None
+
+
+# ---------------------------------------------------------------- the inbox
+
+
+def inbox(caller: Caller, unread_only: bool = False) -> QuerySet[Notification]:
+    """A person sees their own notifications only."""
+    query = Notification.filter(org_id=caller.org_id, recipient_id=caller.staff_id)
+    return query.filter(read_at__isnull=True) if unread_only else query
+
+
+async def inbox_page(
+    caller: Caller, before_id: int | None, limit: int, unread_only: bool
+) -> tuple[list[int], bool]:
+    """Newest first; keyset on id so new arrivals never shift a page."""
+    query = inbox(caller, unread_only)
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    ids = await query.order_by("-id").limit(limit + 1).values_list("id", flat=True)
+    return list(ids[:limit]), len(ids) > limit
+
+
+async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[int]:
+    """What a reconnecting client missed, oldest first."""
+    return list(
+        await inbox(caller)
+        .filter(id__gt=after_id)
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+
+
+async def latest_id(caller: Caller) -> int:
+    newest = await inbox(caller).order_by("-id").first().values_list("id", flat=True)
+    return int(newest or 0)
+
+
+async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 500:
+        raise ValidationFailed("endpoint", "endpoint must be the push service URL.")
+    if not p256dh or len(p256dh) > 200 or not auth or len(auth) > 100:
+        raise ValidationFailed("keys", "p256dh and auth are the subscription's keys.")
+    subscription, _ = await PushSubscription.update_or_create(
+        endpoint=endpoint,
+        defaults={
+            "org_id": caller.org_id,
+            "staff_id": caller.staff_id,
+            "p256dh": p256dh,
+            "auth": auth,
+        },
+    )
+    return subscription
+
+
+async def unregister_push(caller: Caller, endpoint: str) -> int:
+    return await PushSubscription.filter(staff_id=caller.staff_id, endpoint=endpoint).delete()

@@ -1,12 +1,13 @@
 """Staff members: who can log in, their role and their time zone."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from models.staff import Role, Session, Staff
 from runtime import clock
-from services import validation
+from services import digests, preferences, validation
 from services.auth import hash_password
 from services.errors import PermissionDenied, ValidationFailed
 from services.visibility import Caller, get_scoped, require_admin, scoped
@@ -29,7 +30,7 @@ async def create_staff_row(
     if await Staff.filter(email=address).exists():
         raise ValidationFailed("email", f"{address} is already in use.")
     try:
-        return await Staff.create(
+        member = await Staff.create(
             org_id=org_id,
             email=address,
             name=validation.required_text("name", name, 200),
@@ -39,6 +40,8 @@ async def create_staff_row(
         )
     except IntegrityError as error:
         raise ValidationFailed("email", f"{address} is already in use.") from error
+    await digests.plan(member)
+    return member
 
 
 async def create_staff(
@@ -81,6 +84,8 @@ async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> St
     if change.password is not None:
         member.password_hash = hash_password(_password(change.password))
     await member.save()
+    if change.timezone is not None or change.is_active is not None:
+        await digests.plan(member)  # 08:00 moves with the zone; inactive staff get none
     if change.is_active is False or change.password is not None:
         await Session.filter(staff_id=member.id, revoked_at__isnull=True).update(
             revoked_at=clock.now()
@@ -102,3 +107,15 @@ async def active_member(caller: Caller, staff_id: int, field: str) -> Staff:
     if not member.is_active:
         raise ValidationFailed(field, f"{member.name} is no longer active.")
     return member
+
+
+async def update_preferences(caller: Caller, changes: dict[str, Any]) -> preferences.Preferences:
+    """Applies the given fields to the caller's own preferences and re-plans their digest."""
+    member = await Staff.get(id=caller.staff_id)
+    prefs = preferences.load(member.preferences)
+    for name, value in changes.items():
+        setattr(prefs, name, value)
+    member.preferences = preferences.dump(preferences.check(prefs))
+    await member.save(update_fields=["preferences", "updated_at"])
+    await digests.plan(member)
+    return prefs
