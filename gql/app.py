@@ -12,13 +12,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise
 
+from gql import websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
-from gql.schema import schema
+from gql.schema.root import schema
 from runtime import db
 from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
@@ -31,6 +32,9 @@ log = logging.getLogger("followups.api")
 class FollowupsGraphQL(GraphQL):
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:
+        return await websockets.authenticate(context)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
         data: GraphQLHTTPResponse = {"data": result.data}
@@ -77,10 +81,16 @@ def create_app(manage_database: bool = True) -> Starlette:
             if manage_database:
                 await db.disconnect()
 
+    protocols = [GRAPHQL_TRANSPORT_WS_PROTOCOL]
+    if settings.legacy_graphql_ws:
+        protocols.append(GRAPHQL_WS_PROTOCOL)
     graphql = FollowupsGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        subscription_protocols=protocols,
+        keep_alive=settings.legacy_graphql_ws,  # "ka" frames; transport-ws pings come from the guard
+        keep_alive_interval=settings.ws_keepalive_seconds,
+        max_subscriptions_per_connection=settings.ws_max_subscriptions,
     )
     return Starlette(
         routes=[

@@ -18,10 +18,17 @@ class Context:
     response: Any
     caller: Caller | None = None
     auth_failure: str | None = None
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.caller)
+
+    def become(self, caller: Caller) -> None:
+        """A websocket authenticated in connection_init."""
+        self.caller = caller
+        self.auth_failure = None
+        self.loaders = Loaders(caller)
 
     def require_caller(self) -> Caller:
         if self.caller is None:

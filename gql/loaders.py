@@ -9,12 +9,13 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from gql.schema import followups as fu
+from gql.schema import notifications as notification_types
 from gql.schema import parties, staff
 from gql.schema.rows import build, columns
 from models.followups import FollowUpType as FollowUpTypeModel
 from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from models.staff import Staff as StaffModel
-from services import followups
+from services import followups, notifications, reminders
 from services.visibility import Caller, rows_by_ids, scoped, visible_follow_ups
 
 
@@ -32,6 +33,18 @@ def _children(
     async def load(ids: list[int]) -> list[list[Any]]:
         grouped = await fetch(list(ids))
         return [[build(shape, row) for row in grouped[i]] for i in ids]
+
+    return load
+
+
+def _rows_by_parent(
+    fetch: Callable[[list[int]], Awaitable[dict[int, list[Any]]]],
+) -> Callable[[list[int]], Awaitable[list[list[Any]]]]:
+    """Child model rows per parent id, for fields that shape them themselves."""
+
+    async def load(ids: list[int]) -> list[list[Any]]:
+        grouped = await fetch(list(ids))
+        return [grouped[i] for i in ids]
 
     return load
 
@@ -58,6 +71,11 @@ class Loaders:
         self.contact_attempts = DataLoader(_children(followups.contact_attempts, fu.ContactAttempt))
         self.history = DataLoader(_children(followups.history, fu.FollowUpActivity))
         self.primary_follow_up = DataLoader(self._primary_follow_ups)
+        self.notification = DataLoader(
+            _by_id(lambda: notifications.inbox(caller), notification_types.Notification)
+        )
+        self.deliveries = DataLoader(_rows_by_parent(notifications.deliveries_of))
+        self.reminders = DataLoader(_rows_by_parent(reminders.reminders_of))
 
     async def load_optional(self, name: str, pk: int | None) -> Any:
         if pk is None:

@@ -52,7 +52,7 @@ async def _create_org(args: argparse.Namespace) -> int:
 
 
 def _export_schema(_: argparse.Namespace) -> int:
-    from gql.schema import schema
+    from gql.schema.root import schema
 
     sys.stdout.write(schema.as_str() + "\n")
     return 0

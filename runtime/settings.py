@@ -30,6 +30,12 @@ class Settings(BaseSettings):
 
     graphiql: bool = True
 
+    # Websockets: graphql-transport-ws always; the legacy graphql-ws protocol only if enabled.
+    legacy_graphql_ws: bool = False
+    ws_keepalive_seconds: float = 15.0
+    ws_session_check_seconds: float = 10.0
+    ws_max_subscriptions: int = 20
+
 
 @lru_cache
 def get_settings() -> Settings:

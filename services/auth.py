@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from argon2 import PasswordHasher
@@ -181,4 +181,18 @@ async def authenticate(access_token: str) -> Caller:
         timezone=staff.timezone,
         staff_see_all_follow_ups=staff.org.staff_see_all_follow_ups,
         session_id=str(session.id),
+        token_expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+    )
+
+
+async def session_active(session_id: str | None) -> bool:
+    """Whether a session may still act: not revoked, not expired, its staff still active."""
+    if session_id is None:
+        return False
+    session = await Session.filter(id=session_id).select_related("staff").first()
+    return (
+        session is not None
+        and session.revoked_at is None
+        and session.expires_at > clock.now()
+        and session.staff.is_active
     )

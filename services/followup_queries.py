@@ -5,7 +5,7 @@ and leaves building rows to the loaders, so each page costs a fixed number of st
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -60,6 +60,7 @@ class Criteria:
     issue_resolved: bool | None = None
     satisfaction: list[SatisfactionOutcome] | None = None
     search: str | None = None
+    ids: list[int] | None = None  # only these follow-ups (live event filtering)
 
 
 class _Sql:
@@ -120,6 +121,8 @@ def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
         clauses.append(f"f.issue_resolved = {sql.bind(criteria.issue_resolved)}")
     if criteria.satisfaction is not None:
         clauses.append(_in(sql, "f.satisfaction_outcome", criteria.satisfaction))
+    if criteria.ids is not None:
+        clauses.append(_in(sql, "f.id", criteria.ids))
     terms = search_terms(criteria.search)
     if terms:
         clauses.append(_search(sql, terms))
@@ -204,3 +207,8 @@ def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[
 
 async def _fetch(query: str, values: list[Any]) -> list[dict[str, Any]]:
     return await Tortoise.get_connection("default").execute_query_dict(query, values)
+
+
+async def matches(caller: Caller, criteria: Criteria, follow_up_id: int) -> bool:
+    """Whether one follow-up passes a filter, judged by the same SQL as the lists."""
+    return await count(caller, replace(criteria, ids=[follow_up_id])) > 0

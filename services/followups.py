@@ -411,6 +411,18 @@ async def delegate(caller: Caller, follow_up_id: int, assignee_id: int) -> Follo
     return await _change(caller, follow_up_id, "delegated", apply)
 
 
+async def set_reminders(
+    caller: Caller, follow_up_id: int, specs: list[ReminderSpec] | None
+) -> FollowUp:
+    checked = reminders.check_specs(specs) if specs is not None else None
+
+    async def apply(follow_up: FollowUp) -> None:
+        _require(follow_up, OPEN_STATUSES, "change the reminders of")
+        await reminders.replace_reminders(follow_up, checked)
+
+    return await _change(caller, follow_up_id, "reminders_set", apply)
+
+
 async def add_note(caller: Caller, follow_up_id: int, body: str) -> FollowUp:
     body = required_text("body", body, NOTE_MAX)
 

@@ -99,4 +99,3 @@ def check(prefs: Preferences) -> Preferences:
         raise ValidationFailed("digestDays", "Days are 0 (Monday) to 6 (Sunday).")
     prefs.digest_days = sorted(set(prefs.digest_days))
     return prefs
-

@@ -1,6 +1,7 @@
 """The one tenancy and visibility scope: every read and write starts here."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from tortoise.models import Model
@@ -23,6 +24,7 @@ class Caller:
     timezone: str
     staff_see_all_follow_ups: bool
     session_id: str | None = None
+    token_expires_at: datetime | None = None
 
     @property
     def sees_all_follow_ups(self) -> bool:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from gql.schema import schema
+from gql.schema.root import schema
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 

@@ -29,7 +29,9 @@ from gql.schema.followups import (
     UpdateFollowUpInput,
     follow_up_connection,
     link_ids,
+    reminder_specs,
 )
+from gql.schema.notifications import ReminderInput
 from gql.schema.rows import build
 from services import followup_types, followups
 from services.followups import UNSET, Completion, FollowUpDraft, FollowUpUpdate
@@ -101,6 +103,7 @@ class FollowUpsMutation:
                 is_primary=input.is_primary,
                 notes=input.notes,
                 idempotency_key=input.idempotency_key,
+                reminders=reminder_specs(input.reminders),
             )
 
         return await payload(lambda: followups.create_follow_up(caller, draft()), _shape)
@@ -197,6 +200,17 @@ class FollowUpsMutation:
                 caller, _id(id), decode_id(assignee_id, "Staff", "assigneeId")
             ),
             _shape,
+        )
+
+    @strawberry.mutation(
+        description="Replaces the reminders of an open follow-up (null: defaults)."
+    )
+    async def set_follow_up_reminders(
+        self, info: Info, id: strawberry.ID, reminders: list[ReminderInput] | None
+    ) -> FollowUpPayload:
+        caller = info.context.require_caller()
+        return await payload(
+            lambda: followups.set_reminders(caller, _id(id), reminder_specs(reminders)), _shape
         )
 
     @strawberry.mutation

@@ -29,11 +29,18 @@ from gql.schema.enums import (
     Priority,
     SatisfactionOutcome,
 )
+from gql.schema.notifications import (
+    Reminder,
+    ReminderInput,
+    channel_values,
+    reminder_from_model,
+)
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from gql.schema.staff import Staff
 from services import followup_queries, followups
 from services.followup_queries import Criteria, Ordering
 from services.pagination import PageRequest
+from services.reminders import ReminderSpec
 
 
 @strawberry.type
@@ -196,6 +203,12 @@ class FollowUp(LoadedNode):
     async def history(self, info: Info) -> list[FollowUpActivity]:
         return await info.context.loaders.history.load(self.id)
 
+    @strawberry.field(description="Reminders in firing order, with their status.")
+    async def reminders(self, info: Info) -> list[Reminder]:
+        return [
+            reminder_from_model(row) for row in await info.context.loaders.reminders.load(self.id)
+        ]
+
 
 @strawberry.type
 class FollowUpConnection(relay.Connection[FollowUp]):
@@ -232,6 +245,9 @@ class CreateFollowUpInput:
         default=False, description="The one post-delivery follow-up of a delivered lead."
     )
     notes: str | None = None
+    reminders: list[ReminderInput] | None = strawberry.field(
+        default=None, description="Omitted: the assignee's default reminders."
+    )
     idempotency_key: str | None = strawberry.field(
         default=None, description="A retried create with the same key returns the first result."
     )
@@ -289,6 +305,13 @@ class FollowUpFilter:
     search: str | None = strawberry.field(
         default=None, description="Words in subject or description."
     )
+
+
+@strawberry.enum
+class FollowUpEventKind(Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    STATUS_CHANGED = "STATUS_CHANGED"
 
 
 @strawberry.enum
@@ -380,3 +403,15 @@ async def follow_up_connection(
         page_info=page_info(page),
         count_rows=lambda: followup_queries.count(caller, criteria),
     )
+
+
+def reminder_specs(values: list[ReminderInput] | None) -> list[ReminderSpec] | None:
+    if values is None:
+        return None
+    return [ReminderSpec(value.offset_minutes, channel_values(value.channels)) for value in values]
+
+
+@strawberry.type(description="A change to a follow-up you may see, as it happens.")
+class FollowUpEvent:
+    kind: FollowUpEventKind
+    follow_up: FollowUp

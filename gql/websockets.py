@@ -1,0 +1,73 @@
+"""Websocket connections: authentication in connection_init, server pings, and closing
+with 4401 when the token expires or its session ends (logout, deactivation)."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketState
+from strawberry.exceptions import ConnectionRejectionError
+
+from gql.context import Context, caller_from_authorization
+from runtime import clock
+from runtime.settings import get_settings
+from services import auth
+from services.visibility import Caller
+
+log = logging.getLogger("followups.websockets")
+UNAUTHORIZED = 4401
+_guards: set[asyncio.Task[None]] = set()
+
+
+async def authenticate(context: Context) -> dict[str, Any]:
+    """Runs on connection_init; a refusal closes the socket with 4403."""
+    params = context.connection_params or {}
+    header = params.get("authorization") or params.get("Authorization")
+    caller, failure = await caller_from_authorization(header if isinstance(header, str) else None)
+    if caller is None:
+        raise ConnectionRejectionError(
+            {"message": failure or "Send authorization in connection_init."}
+        )
+    context.become(caller)
+    websocket = context.request
+    if isinstance(websocket, WebSocket):
+        guard = asyncio.create_task(_guard(websocket, caller), name="websocket-guard")
+        _guards.add(guard)
+        guard.add_done_callback(_guards.discard)
+    return {"staffId": str(caller.staff_id)}
+
+
+async def _guard(websocket: WebSocket, caller: Caller) -> None:
+    settings = get_settings()
+    ping_every = settings.ws_keepalive_seconds
+    check_every = settings.ws_session_check_seconds
+    pings = (
+        websocket.scope.get("subprotocols", [])
+        and "graphql-transport-ws" in websocket.scope["subprotocols"]
+    )
+    next_ping = time.monotonic() + ping_every
+    next_check = time.monotonic() + check_every
+    with contextlib.suppress(Exception):  # the socket went away: nothing left to guard
+        while websocket.application_state == WebSocketState.CONNECTED:
+            now = time.monotonic()
+            left = (
+                (caller.token_expires_at - clock.now()).total_seconds()
+                if caller.token_expires_at
+                else 1e9
+            )
+            if left <= 0:
+                await websocket.close(code=UNAUTHORIZED, reason="Access token expired")
+                return
+            if now >= next_check:
+                next_check = now + check_every
+                if not await auth.session_active(caller.session_id):
+                    await websocket.close(code=UNAUTHORIZED, reason="Session ended")
+                    return
+            if pings and now >= next_ping:
+                next_ping = now + ping_every
+                await websocket.send_json({"type": "ping", "payload": {"server": True}})
+            await asyncio.sleep(
+                max(0.01, min(next_ping, next_check, now + left) - time.monotonic())
+            )
