@@ -12,6 +12,7 @@ from services import notifications, preferences, timers
 from services.notifications import Notice
 
 MAX_LISTED = 20
+STALE_AFTER = timedelta(hours=6)
 
 
 def next_digest_at(staff: Staff, after: datetime) -> datetime | None:
@@ -53,7 +54,8 @@ async def fire(timer: Timer) -> None:
     staff = await Staff.get_or_none(id=timer.target_id)
     if staff is None or not staff.is_active:
         return
-    await send(staff, timer.fire_at)
+    if clock.now() - timer.fire_at <= STALE_AFTER:  # after an outage, no yesterday's digest
+        await send(staff, timer.fire_at)
     at = next_digest_at(staff, max(timer.fire_at, clock.now()))
     if at is not None:
         await timers.schedule(TimerKind.DIGEST, staff.id, at, _dedupe_key(staff, at), staff.org_id)

@@ -234,17 +234,25 @@ async def address_for(delivery: Delivery) -> tuple[str, dict[str, str]] | None:
 # ---------------------------------------------------------------- the inbox
 
 
-def inbox(caller: Caller, unread_only: bool = False) -> QuerySet[Notification]:
+def inbox(
+    caller: Caller, unread_only: bool = False, kinds: list[NotificationKind] | None = None
+) -> QuerySet[Notification]:
     """A person sees their own notifications only."""
     query = Notification.filter(org_id=caller.org_id, recipient_id=caller.staff_id)
+    if kinds is not None:
+        query = query.filter(kind__in=kinds)
     return query.filter(read_at__isnull=True) if unread_only else query
 
 
 async def inbox_page(
-    caller: Caller, before_id: int | None, limit: int, unread_only: bool
+    caller: Caller,
+    before_id: int | None,
+    limit: int,
+    unread_only: bool,
+    kinds: list[NotificationKind] | None = None,
 ) -> tuple[list[int], bool]:
     """Newest first; keyset on id so new arrivals never shift a page."""
-    query = inbox(caller, unread_only)
+    query = inbox(caller, unread_only, kinds)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     ids = await query.order_by("-id").limit(limit + 1).values_list("id", flat=True)

@@ -81,6 +81,7 @@ class NotificationsQuery:
         first: int | None = None,
         after: str | None = None,
         unread_only: bool = False,
+        kinds: list[NotificationKind] | None = None,
     ) -> NotificationConnection:
         caller = info.context.require_caller()
         size = PageRequest(first=first).size()
@@ -90,7 +91,7 @@ class NotificationsQuery:
             if len(values) != 1 or not isinstance(values[0], int):
                 raise ValidationFailed("after", "The cursor is not one this API gave out.")
             before_id = values[0]
-        ids, more = await notifications.inbox_page(caller, before_id, size, unread_only)
+        ids, more = await notifications.inbox_page(caller, before_id, size, unread_only, kinds)
         nodes = await info.context.loaders.notification.load_many(ids)
         edges = [relay.Edge(node=n, cursor=encode_cursor([n.id])) for n in nodes if n]
         return NotificationConnection(
@@ -101,7 +102,7 @@ class NotificationsQuery:
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total_count=await notifications.inbox(caller, unread_only).count(),
+            total_count=await notifications.inbox(caller, unread_only, kinds).count(),
             unread_count=await notifications.unread_count(caller),
         )
 
