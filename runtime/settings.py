@@ -30,6 +30,11 @@ class Settings(BaseSettings):
 
     graphiql: bool = True
 
+    # The time pipeline. A claim not finished within the lease is handed out again.
+    lease_seconds: float = 60.0
+    scheduler_poll_seconds: float = 0.25
+    scheduler_look_ahead_seconds: float = 2.0
+
     # Websockets: graphql-transport-ws always; the legacy graphql-ws protocol only if enabled.
     legacy_graphql_ws: bool = False
     ws_keepalive_seconds: float = 15.0

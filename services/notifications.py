@@ -19,7 +19,7 @@ from models.notifications import (
 )
 from models.staff import Staff
 from runtime import clock
-from services import events, preferences
+from services import events, preferences, timers
 from services.errors import ValidationFailed
 from services.visibility import Caller
 
@@ -109,7 +109,6 @@ async def mark_read(caller: Caller, ids: list[int]) -> int:
 
 # ---------------------------------------------------------------- outbound deliveries
 
-DELIVERY_LEASE = timedelta(seconds=60)
 MAX_DELIVERY_ATTEMPTS = 5
 
 
@@ -137,7 +136,7 @@ async def claim_deliveries(horizon: datetime, limit: int = 500) -> list[Delivery
         for claim in claims:
             await Delivery.filter(id=claim.delivery_id).update(
                 status=DeliveryStatus.SENDING,
-                lease_until=max(claim.send_after, now) + DELIVERY_LEASE,
+                lease_until=max(claim.send_after, now) + timers.lease(),
                 attempts=F("attempts") + 1,
             )
     return claims

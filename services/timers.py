@@ -14,10 +14,14 @@ from tortoise.transactions import in_transaction
 
 from models.timers import Timer, TimerKind, TimerStatus
 from runtime import clock
+from runtime.settings import get_settings
 
 LIVE = (TimerStatus.SCHEDULED, TimerStatus.CLAIMED)
-LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=get_settings().lease_seconds)
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,9 @@ async def claim_due(horizon: datetime, limit: int = 500) -> list[Claim]:
             "OR (status = 'claimed' AND lease_until < $1) ORDER BY fire_at LIMIT $4 "
             "FOR UPDATE SKIP LOCKED) RETURNING id, kind, fire_at"
         )
-        rows = await conn.execute_query_dict(query, [now, LEASE.total_seconds(), horizon, limit])
+        rows = await conn.execute_query_dict(
+            query, [now, get_settings().lease_seconds, horizon, limit]
+        )
         return [Claim(r["id"], TimerKind(r["kind"]), r["fire_at"]) for r in rows]
     # SQLite has one writer at a time, so the update is atomic without row locks.
     async with in_transaction():
@@ -79,7 +85,7 @@ async def claim_due(horizon: datetime, limit: int = 500) -> list[Claim]:
         for claim in claims:
             await Timer.filter(id=claim.timer_id).update(
                 status=TimerStatus.CLAIMED,
-                lease_until=max(claim.fire_at, now) + LEASE,
+                lease_until=max(claim.fire_at, now) + lease(),
                 attempts=F("attempts") + 1,
             )
     return claims

@@ -10,21 +10,20 @@ import logging
 from datetime import timedelta
 
 from runtime import clock
+from runtime.settings import get_settings
 from services import digests, notifications, timers
 from tasks.broker import dispatch
 from tasks.notifications import deliver
 from tasks.timers import fire_timer
 
 log = logging.getLogger("followups.scheduler")
-LOOK_AHEAD = timedelta(seconds=2)
-POLL_SECONDS = 0.25
 REPAIR_EVERY = 240  # polls (~1 minute): plan digests for staff who have none
 
 
 async def tick() -> int:
     """One round: claim and dispatch due timers and deliveries. Returns how many."""
     now = clock.now()
-    horizon = now + LOOK_AHEAD
+    horizon = now + timedelta(seconds=get_settings().scheduler_look_ahead_seconds)
     claims = await timers.claim_due(horizon)
     for claim in claims:
         dispatch(fire_timer, claim.timer_id, delay_seconds=(claim.fire_at - now).total_seconds())
@@ -49,5 +48,5 @@ async def run(stop: asyncio.Event) -> None:
         rounds += 1
         if not busy:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), POLL_SECONDS)
+                await asyncio.wait_for(stop.wait(), get_settings().scheduler_poll_seconds)
     log.info("scheduler stopped")
