@@ -76,6 +76,7 @@ class Delivery:
     status: str = strawberry.field(description="queued, sending, sent or failed.")
     attempts: int
     last_error: str | None
+    send_after: DateTime = strawberry.field(description="Held until then: quiet hours, backoff.")
     sent_at: DateTime | None
 
 
@@ -104,6 +105,7 @@ class Notification(LoadedNode):
                 status=row.status.value,
                 attempts=row.attempts,
                 last_error=row.last_error,
+                send_after=row.send_after,
                 sent_at=row.sent_at,
             )
             for row in rows
