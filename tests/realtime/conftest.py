@@ -1,6 +1,7 @@
 """A real server on a free port in the test's event loop, and a graphql-transport-ws client."""
 
 import asyncio
+import contextlib
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -24,16 +25,34 @@ def listening_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture
-async def live_url(dbready: str) -> AsyncIterator[str]:
+@contextlib.asynccontextmanager
+async def serving() -> AsyncIterator[str]:
     """ws:// URL of the API served by uvicorn on this loop (the database is the test's)."""
     sock = listening_socket()
     config = uvicorn.Config(create_app(manage_database=False), log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    running = asyncio.create_task(server.serve(sockets=[sock]))
     yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
     server.should_exit = True
-    await serving
+    await running
+
+
+@pytest.fixture
+async def live_url(dbready: str) -> AsyncIterator[str]:
+    async with serving() as url:
+        yield url
+
+
+@pytest.fixture
+async def legacy_live_url(dbready: str) -> AsyncIterator[str]:
+    """The same server with the legacy graphql-ws protocol enabled by its setting."""
+    settings = get_settings()
+    settings.legacy_graphql_ws = True
+    try:
+        async with serving() as url:
+            yield url
+    finally:
+        settings.legacy_graphql_ws = False
 
 
 class WsClient:

@@ -1,5 +1,7 @@
 """Live notifications and follow-up events over a real websocket."""
 
+import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -142,3 +144,31 @@ async def test_the_legacy_protocol_is_off_by_default(live_url: str, dbready: str
     with pytest.raises(websockets.ConnectionClosed) as closed:
         await connection.recv()
     assert closed.value.rcvd.code == 4406
+
+
+async def test_the_legacy_protocol_when_enabled_authenticates_the_same_way(
+    api: Api, org: Org, legacy_live_url: str
+) -> None:
+    refused = await websockets.connect(legacy_live_url, subprotocols=["graphql-ws"])
+    await refused.send(json.dumps({"type": "connection_init", "payload": {}}))
+    answer = json.loads(await refused.recv())
+    assert answer["type"] == "connection_error"
+
+    connection = await websockets.connect(legacy_live_url, subprotocols=["graphql-ws"])
+    await connection.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {org.admin}"}})
+    )
+    assert json.loads(await connection.recv())["type"] == "connection_ack"
+    await connection.send(
+        json.dumps({"id": "1", "type": "start", "payload": {"query": EVENTS, "variables": {}}})
+    )
+    await create_follow_up(api, org.admin, subject="Old client sees it")
+    while True:
+        message = json.loads(await asyncio.wait_for(connection.recv(), 10))
+        if message["type"] != "ka":
+            break
+    assert message["type"] == "data"
+    assert (
+        message["payload"]["data"]["followUpEvents"]["followUp"]["subject"] == "Old client sees it"
+    )
+    await connection.close()
