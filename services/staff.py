@@ -23,8 +23,28 @@ def _password(value: str) -> str:
     return value
 
 
+def _phone(value: str | None) -> str | None:
+    """E.164: a plus and 8 to 15 digits, the form SMS providers accept."""
+    text = validation.optional_text("phone", value, 20)
+    if text is None:
+        return None
+    compact = text.replace(" ", "").replace("-", "")
+    if not (compact.startswith("+") and compact[1:].isdigit() and 8 <= len(compact) - 1 <= 15):
+        raise ValidationFailed(
+            "phone", f"{value!r} is not an international number like +447700900123."
+        )
+    return compact
+
+
 async def create_staff_row(
-    org_id: int, *, email: str, name: str, password: str, role: Role, timezone: str
+    org_id: int,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    timezone: str,
+    phone: str | None = None,
 ) -> Staff:
     address = validation.email("email", email, required=True)
     if await Staff.filter(email=address).exists():
@@ -37,6 +57,7 @@ async def create_staff_row(
             password_hash=hash_password(_password(password)),
             role=role,
             timezone=validation.timezone("timezone", timezone),
+            phone=_phone(phone),
         )
     except IntegrityError as error:
         raise ValidationFailed("email", f"{address} is already in use.") from error
@@ -45,11 +66,24 @@ async def create_staff_row(
 
 
 async def create_staff(
-    caller: Caller, *, email: str, name: str, password: str, role: Role, timezone: str
+    caller: Caller,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    timezone: str,
+    phone: str | None = None,
 ) -> Staff:
     require_admin(caller)
     return await create_staff_row(
-        caller.org_id, email=email, name=name, password=password, role=role, timezone=timezone
+        caller.org_id,
+        email=email,
+        name=name,
+        password=password,
+        role=role,
+        timezone=timezone,
+        phone=phone,
     )
 
 
@@ -60,6 +94,7 @@ class StaffChange:
     role: Role | None = None
     is_active: bool | None = None
     password: str | None = None
+    phone: str | None = None
 
 
 async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> Staff:
@@ -77,6 +112,8 @@ async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> St
         member.name = validation.required_text("name", change.name, 200)
     if change.timezone is not None:
         member.timezone = validation.timezone("timezone", change.timezone)
+    if change.phone is not None:
+        member.phone = _phone(change.phone) if change.phone.strip() else None
     if change.role is not None:
         member.role = change.role
     if change.is_active is not None:

@@ -88,6 +88,7 @@ class StaffMutation:
                 password=input.password,
                 role=input.role,
                 timezone=input.timezone,
+                phone=input.phone,
             ),
             lambda row: build(Staff, row),
         )
@@ -100,6 +101,7 @@ class StaffMutation:
         change = staff.StaffChange(
             name=input.name,
             timezone=input.timezone,
+            phone=input.phone,
             role=input.role,
             is_active=input.is_active,
             password=input.password,

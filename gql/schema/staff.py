@@ -25,6 +25,7 @@ class Staff(LoadedNode):
     role: Role
     timezone: str = strawberry.field(description="IANA zone for 'today', digests and quiet hours.")
     is_active: bool
+    phone: str | None = strawberry.field(description="E.164 number for SMS and WhatsApp.")
 
 
 @strawberry.type
@@ -72,12 +73,14 @@ class CreateStaffInput:
     password: str
     role: Role = Role.STAFF
     timezone: str = "UTC"
+    phone: str | None = None
 
 
 @strawberry.input
 class UpdateStaffInput:
     name: str | None = None
     timezone: str | None = None
+    phone: str | None = None
     role: Role | None = None
     is_active: bool | None = None
     password: str | None = None
