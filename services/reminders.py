@@ -208,17 +208,21 @@ async def fire_overdue(timer: Timer) -> None:
         return
     if not timer.dedupe_key.endswith(_key(follow_up.due_at)):
         return  # planned for a due time the follow-up no longer has
-    await notifications.notify(
-        Notice(
-            org_id=follow_up.org_id,
-            recipient_id=follow_up.assignee_id,
-            kind=NotificationKind.OVERDUE,
-            title=f"Overdue: {follow_up.subject}",
-            body=follow_up.description,
-            follow_up_id=follow_up.id,
-            client_id=follow_up.client_id,
-            dedupe_key=f"overdue:{follow_up.id}:{_key(follow_up.due_at)}",
-        )
+    await notifications.notify(_overdue_notice(follow_up))
+
+
+def _overdue_notice(follow_up: FollowUp) -> Notice:
+    """One per follow-up and due time, whether the timer or a sweep sends it."""
+    assert follow_up.assignee_id is not None
+    return Notice(
+        org_id=follow_up.org_id,
+        recipient_id=follow_up.assignee_id,
+        kind=NotificationKind.OVERDUE,
+        title=f"Overdue: {follow_up.subject}",
+        body=follow_up.description,
+        follow_up_id=follow_up.id,
+        client_id=follow_up.client_id,
+        dedupe_key=f"overdue:{follow_up.id}:{_key(follow_up.due_at)}",
     )
 
 
@@ -239,17 +243,6 @@ async def overdue_sweep() -> str:
     sent = 0
     overdue = FollowUp.filter(status__in=OPEN_STATUSES, due_at__lte=now, assignee_id__isnull=False)
     for follow_up in await overdue:
-        created = await notifications.notify(
-            Notice(
-                org_id=follow_up.org_id,
-                recipient_id=follow_up.assignee_id,
-                kind=NotificationKind.OVERDUE,
-                title=f"Overdue: {follow_up.subject}",
-                body=follow_up.description,
-                follow_up_id=follow_up.id,
-                client_id=follow_up.client_id,
-                dedupe_key=f"overdue:{follow_up.id}:{_key(follow_up.due_at)}",
-            )
-        )
+        created = await notifications.notify(_overdue_notice(follow_up))
         sent += created is not None
     return f"overdue-sweep: {sent} alert(s) sent"

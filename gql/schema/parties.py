@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -26,17 +26,22 @@ ConnectionRef = Annotated["FollowUpConnection", strawberry.lazy("gql.schema.foll
 FilterRef = Annotated["FollowUpFilter", strawberry.lazy("gql.schema.followups")]
 
 
-async def _follow_ups(
-    info: Info,
-    link: str,
-    pk: int,
-    filter: "FollowUpFilter | None",
-    first: int | None,
-    after: str | None,
-) -> "FollowUpConnection":
-    from gql.schema.followups import follow_up_connection
+def follow_ups_field(link: str) -> Any:
+    """The `followUps` connection of an entity: the follow-up list with its link fixed."""
 
-    return await follow_up_connection(info, filter, None, first, after, None, None, {link: pk})
+    async def follow_ups(
+        root: Any,
+        info: Info,
+        filter: FilterRef | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ConnectionRef:
+        from gql.schema.followups import follow_up_connection
+
+        forced = {link: root.id}
+        return await follow_up_connection(info, filter, None, first, after, None, None, forced)
+
+    return strawberry.field(resolver=follow_ups, description="Follow-ups linked to this.")
 
 
 @strawberry.type
@@ -48,15 +53,7 @@ class Installer(LoadedNode):
     email: str | None
     phone: str | None
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "installer_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("installer_id")
 
 
 @strawberry.type
@@ -79,15 +76,7 @@ class Client(LoadedNode):
     async def owner(self, info: Info) -> Staff | None:
         return await info.context.loaders.load_optional("staff", self.owner_id)
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "client_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("client_id")
 
 
 @strawberry.type
@@ -118,15 +107,7 @@ class Lead(LoadedNode):
     async def primary_follow_up(self, info: Info) -> FollowUpRef | None:
         return await info.context.loaders.primary_follow_up.load(self.id)
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "lead_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("lead_id")
 
 
 @strawberry.type
@@ -142,15 +123,7 @@ class Appointment(LoadedNode):
     async def client(self, info: Info) -> Client | None:
         return await info.context.loaders.load_optional("client", self.client_id)
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "appointment_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("appointment_id")
 
 
 @strawberry.type
@@ -168,15 +141,7 @@ class Invoice(LoadedNode):
     async def client(self, info: Info) -> Client | None:
         return await info.context.loaders.load_optional("client", self.client_id)
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "invoice_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("invoice_id")
 
 
 @strawberry.type
@@ -192,15 +157,7 @@ class Matter(LoadedNode):
     async def client(self, info: Info) -> Client | None:
         return await info.context.loaders.load_optional("client", self.client_id)
 
-    @strawberry.field
-    async def follow_ups(
-        self,
-        info: Info,
-        filter: FilterRef | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ConnectionRef:
-        return await _follow_ups(info, "matter_id", self.id, filter, first, after)
+    follow_ups: ConnectionRef = follow_ups_field("matter_id")
 
 
 def _payload(member: type, name: str) -> object:
