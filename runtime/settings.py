@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "followups-embedded-development-key-change-me"
@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # argon2id cost; the defaults are argon2-cffi's (RFC 9106 low-memory). Tests lower them.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
     access_token_minutes: int = 15
     refresh_token_days: int = 30
     login_attempts_per_window: int = Field(10, description="failed logins per email per window")
@@ -40,6 +43,35 @@ class Settings(BaseSettings):
     ws_keepalive_seconds: float = 15.0
     ws_session_check_seconds: float = 10.0
     ws_max_subscriptions: int = 20
+
+    # Outbound channels (tasks/channels/). A channel whose settings are missing is off: its
+    # deliveries fail at once with "<channel> is not configured", visible on the delivery.
+    # Where people open the app: links in messages are {public_url}/follow-ups/<global id>.
+    public_url: str = "http://127.0.0.1:8000"
+    # Email over SMTP. No host: email is off.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(
+        None, description="unset: 465 with SMTP_USE_TLS, 587 with SMTP_STARTTLS=true, else 25"
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_use_tls: bool = Field(False, description="TLS from the first byte (port 465)")
+    smtp_starttls: bool | None = Field(None, description="unset: STARTTLS when offered")
+    smtp_from: str = "Followups <followups@localhost>"
+    smtp_timeout: float = 30.0
+    # SMS and WhatsApp through a provider with Twilio's REST API.
+    sms_api_base_url: str = "https://api.twilio.com"
+    sms_account_sid: str | None = None
+    sms_auth_token: SecretStr | None = None
+    sms_from_number: str | None = Field(None, description="E.164 sender for SMS")
+    whatsapp_from_number: str | None = Field(None, description="E.164 WhatsApp sender")
+    sms_timeout: float = 15.0
+    # Web push (VAPID). The public key is what browsers subscribe with (query vapidPublicKey).
+    vapid_private_key: SecretStr | None = Field(None, description="base64url raw key, DER or PEM")
+    vapid_public_key: str | None = None
+    vapid_subject: str | None = Field(None, description="mailto:you@example.com or https URL")
+    push_timeout: float = 15.0
+    push_ttl_seconds: int = Field(12 * 3600, description="how long a push service keeps it")
 
 
 @lru_cache
