@@ -19,6 +19,8 @@ from services.visibility import Caller
 log = logging.getLogger("followups.websockets")
 UNAUTHORIZED = 4401
 _guards: set[asyncio.Task[None]] = set()
+# Recent session checks, shared by every socket of the same login (session id -> when, result).
+_session_checks: dict[str, tuple[float, asyncio.Future[bool]]] = {}
 
 
 async def authenticate(context: Context) -> dict[str, Any]:
@@ -62,7 +64,7 @@ async def _guard(websocket: WebSocket, caller: Caller) -> None:
                 return
             if now >= next_check:
                 next_check = now + check_every
-                if not await auth.session_active(caller.session_id):
+                if not await _session_active(caller.session_id, check_every):
                     await websocket.close(code=UNAUTHORIZED, reason="Session ended")
                     return
             if pings and now >= next_ping:
@@ -71,3 +73,18 @@ async def _guard(websocket: WebSocket, caller: Caller) -> None:
             await asyncio.sleep(
                 max(0.01, min(next_ping, next_check, now + left) - time.monotonic())
             )
+
+
+async def _session_active(session_id: str | None, interval: float) -> bool:
+    """One database check per session and interval, however many sockets share the login."""
+    if session_id is None:
+        return False
+    now = time.monotonic()
+    checked = _session_checks.get(session_id)
+    if checked is None or now - checked[0] >= interval / 2:
+        if len(_session_checks) > 10_000:  # forget logins nobody has checked lately
+            for stale in [k for k, (at, _) in _session_checks.items() if now - at > interval]:
+                del _session_checks[stale]
+        checked = (now, asyncio.ensure_future(auth.session_active(session_id)))
+        _session_checks[session_id] = checked
+    return await asyncio.shield(checked[1])

@@ -94,7 +94,8 @@ def _worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    worker = dramatiq.Worker(broker, worker_threads=args.threads)
+    # Dramatiq's default idle poll (1 s) would be the floor of every reminder's lag.
+    worker = dramatiq.Worker(broker, worker_threads=args.threads, worker_timeout=args.poll_ms)
     worker.start()
     logging.getLogger("followups.worker").info("worker started with %s threads", args.threads)
     stop.wait()
@@ -140,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("export-schema", help="print the SDL").set_defaults(run=_export_schema)
     worker = commands.add_parser("worker", help="Dramatiq worker for all actors (needs REDIS_URL)")
     worker.add_argument("--threads", type=int, default=8)
+    worker.add_argument(
+        "--poll-ms", type=int, default=100, help="how long an idle consumer waits for messages"
+    )
     worker.set_defaults(run=_worker)
     commands.add_parser("scheduler", help="claims due timers and enqueues them").set_defaults(
         run=lambda args: asyncio.run(_scheduler(args))

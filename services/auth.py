@@ -12,31 +12,44 @@ import uuid
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.transactions import in_transaction
 
-from models.staff import RefreshToken, Session, Staff
+from models.staff import RefreshToken, Role, Session, Staff
 from runtime import clock
 from runtime.settings import get_settings
 from services.errors import AuthenticationFailed, RateLimited
 from services.visibility import Caller
 
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so both paths cost the same.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 ALGORITHM = "HS256"
 
 
+@lru_cache
+def _hasher() -> PasswordHasher:
+    settings = get_settings()
+    return PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+    )
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both paths cost the same."""
+    return _hasher().hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -108,7 +121,7 @@ async def login(email: str, password: str) -> Tokens:
     staff = await Staff.get_or_none(email=address, is_active=True)
     if staff is None or not _password_matches(staff.password_hash, password):
         if staff is None:
-            _password_matches(_DUMMY_HASH, password)
+            _password_matches(_dummy_hash(), password)
         throttle.failed(address)
         raise AuthenticationFailed("Email or password is wrong.")
     throttle.succeeded(address)
@@ -124,16 +137,18 @@ async def login(email: str, password: str) -> Tokens:
 
 async def refresh(refresh_token: str) -> Tokens:
     """Rotates the token: the presented one is spent, a reused one revokes the whole session."""
+    row = await RefreshToken.get_or_none(token_hash=_token_digest(refresh_token))
+    if row is None:
+        raise AuthenticationFailed("The refresh token is not valid.")
+    if row.used_at is not None:
+        # Not inside the transaction below: raising there would roll the revocation back.
+        await Session.filter(id=row.session_id, revoked_at__isnull=True).update(
+            revoked_at=clock.now()
+        )
+        raise AuthenticationFailed("The refresh token was already used; the session is ended.")
     async with in_transaction():
-        row = await RefreshToken.get_or_none(token_hash=_token_digest(refresh_token))
-        if row is None:
-            raise AuthenticationFailed("The refresh token is not valid.")
         session = await Session.get(id=row.session_id).select_related("staff")
         now = clock.now()
-        if row.used_at is not None:
-            session.revoked_at = session.revoked_at or now
-            await session.save(update_fields=["revoked_at"])
-            raise AuthenticationFailed("The refresh token was already used; the session is ended.")
         if session.revoked_at or session.expires_at <= now or not session.staff.is_active:
             raise AuthenticationFailed("The session has ended; log in again.")
         updated = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
@@ -164,23 +179,23 @@ async def authenticate(access_token: str) -> Caller:
         raise AuthenticationFailed("The access token is not valid.") from error
     if claims["exp"] <= clock.now().timestamp():
         raise AuthenticationFailed("The access token has expired.")
-    session = (
-        await Session.filter(id=claims["sid"], staff_id=int(claims["sub"]))
-        .select_related("staff", "staff__org")
-        .first()
-    )
-    if session is None or session.revoked_at is not None or not session.staff.is_active:
+    # Plain values over one join: every request pays this, so no model instances are built.
+    rows = await Session.filter(id=claims["sid"], staff_id=int(claims["sub"])).values(
+        "id", "revoked_at", "staff_id", "staff__org_id", "staff__role", "staff__email",
+        "staff__name", "staff__timezone", "staff__is_active", "staff__org__staff_see_all_follow_ups",
+    )  # fmt: skip
+    row = rows[0] if rows else None
+    if row is None or row["revoked_at"] is not None or not row["staff__is_active"]:
         raise AuthenticationFailed("The session has ended; log in again.")
-    staff = session.staff
     return Caller(
-        staff_id=staff.id,
-        org_id=staff.org_id,
-        role=staff.role,
-        email=staff.email,
-        name=staff.name,
-        timezone=staff.timezone,
-        staff_see_all_follow_ups=staff.org.staff_see_all_follow_ups,
-        session_id=str(session.id),
+        staff_id=row["staff_id"],
+        org_id=row["staff__org_id"],
+        role=Role(row["staff__role"]),
+        email=row["staff__email"],
+        name=row["staff__name"],
+        timezone=row["staff__timezone"],
+        staff_see_all_follow_ups=row["staff__org__staff_see_all_follow_ups"],
+        session_id=str(row["id"]),
         token_expires_at=datetime.fromtimestamp(claims["exp"], UTC),
     )
 

@@ -23,6 +23,11 @@ class PageRequest:
         settings = get_settings()
         if self.first is not None and self.last is not None:
             raise ValidationFailed("first", "Give first or last, not both.")
+        # One direction a page: a cursor of the other direction would be silently ignored.
+        if self.before is not None and self.last is None:
+            raise ValidationFailed("before", "Page backwards with last and before.")
+        if self.after is not None and self.last is not None:
+            raise ValidationFailed("after", "Page forwards with first and after.")
         wanted = self.last if self.last is not None else self.first
         if wanted is None:
             return settings.default_page_size

@@ -203,6 +203,15 @@ async def list_rows(
     model: type[M], caller: Caller, search: PartySearch, order: str, offset: int, limit: int
 ) -> tuple[list[M], int]:
     query = scoped(model, caller)
+    for value, column, api_field in (
+        (search.owner_id, "owner", "ownerId"),
+        (search.client_id, "client", "clientId"),
+        (search.stage, "stage", "stages"),
+    ):
+        if value is not None and column not in model._meta.fields_map:
+            raise ValidationFailed(
+                api_field, f"{model.__name__} rows have no {api_field} to filter."
+            )
     if search.search:
         column = "title" if model is Matter else "number" if model is Invoice else "name"
         query = query.filter(**{f"{column}__icontains": search.search.strip()})

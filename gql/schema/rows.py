@@ -1,11 +1,13 @@
 """Building API objects from plain rows or model instances, field for field."""
 
 import dataclasses
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
+@cache
 def columns(cls: type) -> list[str]:
     """The database columns an API type is built from: its dataclass fields."""
     return [f.name for f in dataclasses.fields(cls) if f.init]

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gql.schema.common import global_id
 from tests.conftest import Api
 
 FOLLOW_UP_FIELDS = """
@@ -80,3 +81,8 @@ async def create_party(api: Api, token: str, kind: str, values: dict[str, Any]) 
     )
     assert data["r"]["__typename"] == kind, data
     return data["r"]["id"]
+
+
+def ghost_id(type_name: str, pk: int = 987_654_321) -> str:
+    """A well-formed global id of a type that names no row anywhere."""
+    return global_id(type_name, pk)

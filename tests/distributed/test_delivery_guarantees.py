@@ -47,6 +47,9 @@ async def reminder_counts(database_url: str) -> dict[str, int]:
 async def test_two_schedulers_and_three_workers_deliver_each_reminder_once(
     processes: Processes,
 ) -> None:
+    # A lease long enough that no claim expires on a busy machine: a second claim of a
+    # timer can then only mean the schedulers' SKIP LOCKED claims overlapped.
+    processes.env["LEASE_SECONDS"] = "30"
     email = await create_org(processes)
     api = processes.serve()
     token = await login(api, email)
