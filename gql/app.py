@@ -19,6 +19,7 @@ from tortoise import Tortoise
 from gql import websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
+from gql.resolvers import exports
 from gql.schema.root import schema
 from runtime import db
 from runtime.bus import get_bus
@@ -97,6 +98,7 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -11,6 +11,8 @@ class Organization(Model):
     mark_missed_after_hours = fields.IntField(null=True)
     overdue_grace_minutes = fields.IntField(default=0)
     rotting_days = fields.IntField(default=60)
+    # Round robin of the rotting scan: the member its last unowned party went to.
+    rotting_round_robin_after = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ class TimerKind(StrEnum):
     OVERDUE = "overdue"
     MARK_MISSED = "mark_missed"
     DIGEST = "digest"
+    ROTTING_SCAN = "rotting_scan"
 
 
 class TimerStatus(StrEnum):

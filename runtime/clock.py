@@ -18,3 +18,8 @@ def travel(by: timedelta) -> None:
 def reset() -> None:
     global _offset
     _offset = timedelta(0)
+
+
+def travel_to(moment: datetime) -> None:
+    """Set the clock to a moment (tests and benchmarks only); it keeps running from there."""
+    travel(moment - now())

@@ -5,6 +5,7 @@ and leaves building rows to the loaders, so each page costs a fixed number of st
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
@@ -23,10 +24,8 @@ from services.errors import ValidationFailed
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
 
-# Must match the index expression of migration 0002 exactly.
-SEARCH_DOCUMENT = (
-    "to_tsvector('simple', coalesce(f.subject, '') || ' ' || coalesce(f.description, ''))"
-)
+# PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
+SEARCH_DOCUMENT = "f.search_vector"
 MAX_SEARCH_TERMS = 8
 LINK_COLUMNS = (
     "client_id", "lead_id", "appointment_id", "invoice_id", "matter_id", "installer_id",
@@ -62,8 +61,11 @@ class Criteria:
     search: str | None = None
     ids: list[int] | None = None  # only these follow-ups (live event filtering)
 
+    def only_statuses(self, statuses: list[Status]) -> "Criteria":
+        return replace(self, statuses=statuses)
 
-class _Sql:
+
+class Sql:
     """Collects bind values and writes placeholders in the connection's dialect."""
 
     def __init__(self) -> None:
@@ -76,22 +78,29 @@ class _Sql:
         if isinstance(value, datetime) and not self.postgres:
             value = str(value.astimezone(UTC))  # the text form Tortoise stores in SQLite
         self.values.append(value)
-        return f"${len(self.values)}" if self.postgres else "?"
+        # Numbered in both dialects, so a query may use its binds in any textual order.
+        return f"${len(self.values)}" if self.postgres else f"?{len(self.values)}"
 
     def bind_all(self, values: list[Any]) -> str:
         return ", ".join(self.bind(value) for value in values)
+
+    def bind_typed(self, value: Any, postgres_type: str) -> str:
+        """A placeholder PostgreSQL cannot infer a type for (e.g. inside VALUES)."""
+        placeholder = self.bind(value)
+        return f"CAST({placeholder} AS {postgres_type})" if self.postgres else placeholder
 
 
 def search_terms(text: str | None) -> list[str]:
     return re.findall(r"\w+", (text or "").lower())[:MAX_SEARCH_TERMS]
 
 
-def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
+def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
+    """The WHERE clause of a filter within what the caller may see, for any query on `f`."""
     clauses = [f"f.org_id = {sql.bind(caller.org_id)}"]
     if not caller.sees_all_follow_ups:
         clauses.append(f"f.assignee_id = {sql.bind(caller.staff_id)}")
     if criteria.statuses is not None:
-        clauses.append(_in(sql, "f.status", criteria.statuses))
+        clauses.append(status_in(criteria.statuses))
     if criteria.type_keys is not None:
         keys = sql.bind_all(criteria.type_keys) or "NULL"
         clauses.append(
@@ -105,9 +114,7 @@ def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
     if criteria.due_before is not None:
         clauses.append(f"f.due_at < {sql.bind(criteria.due_before)}")
     if criteria.overdue is not None:
-        overdue = (
-            f"({_in(sql, 'f.status', list(OPEN_STATUSES))} AND f.due_at < {sql.bind(clock.now())})"
-        )
+        overdue = f"({status_in(OPEN_STATUSES)} AND f.due_at < {sql.bind(clock.now())})"
         clauses.append(overdue if criteria.overdue else f"NOT {overdue}")
     if criteria.assignee_ids is not None:
         clauses.append(_in(sql, "f.assignee_id", criteria.assignee_ids))
@@ -129,17 +136,27 @@ def _where(sql: _Sql, caller: Caller, criteria: Criteria) -> str:
     return " AND ".join(clauses)
 
 
-def _in(sql: _Sql, column: str, values: list[Any]) -> str:
+def status_in(statuses: Iterable[Status]) -> str:
+    """Statuses written as literals (they are our own enum values), so PostgreSQL and SQLite
+    can match the partial indexes on open follow-ups (migration 0007) to the query."""
+    values = ", ".join(f"'{Status(status).value}'" for status in statuses)
+    return f"f.status IN ({values})" if values else "1 = 0"
+
+
+def _in(sql: Sql, column: str, values: list[Any]) -> str:
     if not values:
         return "1 = 0"
     return f"{column} IN ({sql.bind_all(values)})"
 
 
-def _search(sql: _Sql, terms: list[str]) -> str:
+def _search(sql: Sql, terms: list[str]) -> str:
     """Every term must match the start of a word (PostgreSQL) or appear (SQLite)."""
     if sql.postgres:
+        # Written into the SQL, not bound: a bound tsquery gets PostgreSQL's generic plan,
+        # which cannot judge how many rows match and may scan the whole table. Terms are
+        # \w+ only (no quote or backslash can occur), so the literal is safe.
         query = " & ".join(f"{term}:*" for term in terms)
-        return f"{SEARCH_DOCUMENT} @@ to_tsquery('simple', {sql.bind(query)})"
+        return f"{SEARCH_DOCUMENT} @@ to_tsquery('simple', '{query}')"
     parts = []
     for term in terms:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -151,9 +168,9 @@ def _search(sql: _Sql, terms: list[str]) -> str:
 
 
 async def count(caller: Caller, criteria: Criteria) -> int:
-    sql = _Sql()
-    where = _where(sql, caller, criteria)
-    rows = await _fetch(f"SELECT count(*) AS n FROM follow_up f WHERE {where}", sql.values)
+    sql = Sql()
+    where = where_clause(sql, caller, criteria)
+    rows = await fetch_rows(f"SELECT count(*) AS n FROM follow_up f WHERE {where}", sql.values)
     return int(rows[0]["n"])
 
 
@@ -162,8 +179,8 @@ async def find(
 ) -> Page[int]:
     """A page of follow-up ids in order, with keyset cursors that stay put under inserts."""
     size = page.size()
-    sql = _Sql()
-    where = _where(sql, caller, criteria)
+    sql = Sql()
+    where = where_clause(sql, caller, criteria)
     descending = ordering.descending != page.backwards
     column = f"f.{ordering.field.value}"
     cursor = page.before if page.backwards else page.after
@@ -172,7 +189,7 @@ async def find(
         operator = "<" if descending else ">"
         where += f" AND ({column}, f.id) {operator} ({sql.bind(value)}, {sql.bind(last_id)})"
     direction = "DESC" if descending else "ASC"
-    rows = await _fetch(
+    rows = await fetch_rows(
         f"SELECT f.id, {column} AS sort_value FROM follow_up f WHERE {where} "
         f"ORDER BY {column} {direction}, f.id {direction} LIMIT {sql.bind(size + 1)}",
         sql.values,
@@ -205,7 +222,7 @@ def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[
         raise ValidationFailed(field_name, "The cursor does not fit this ordering.") from error
 
 
-async def _fetch(query: str, values: list[Any]) -> list[dict[str, Any]]:
+async def fetch_rows(query: str, values: list[Any]) -> list[dict[str, Any]]:
     return await Tortoise.get_connection("default").execute_query_dict(query, values)
 
 

@@ -18,6 +18,7 @@ from models.followups import (
     FollowUpActivity,
     FollowUpNote,
     FollowUpType,
+    Origin,
     Priority,
     SatisfactionOutcome,
     Status,
@@ -73,6 +74,7 @@ class FollowUpDraft:
     notes: str | None = None
     idempotency_key: str | None = None
     reminders: list[ReminderSpec] | None = None  # None: the assignee's defaults
+    origin: Origin = Origin.MANUAL  # set at insert: partial unique indexes depend on it
 
 
 @dataclass
@@ -104,9 +106,9 @@ def is_overdue(status: Status, due_at: datetime, now: datetime | None = None) ->
 
 
 async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
-    if draft.idempotency_key:
-        key = optional_text("idempotencyKey", draft.idempotency_key, 100)
-        earlier = await scoped(FollowUp, caller).get_or_none(idempotency_key=key)
+    key = optional_text("idempotencyKey", draft.idempotency_key, 100)
+    if key:
+        earlier = await _earlier_create(caller, key)
         if earlier is not None:
             return earlier
     values = await _validated_new(caller, draft)
@@ -120,10 +122,8 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
             await reminders.plan_new(follow_up, specs)
             await _announce(follow_up, "CREATED", None, caller.staff_id)
     except IntegrityError as error:
-        if draft.idempotency_key:
-            earlier = await scoped(FollowUp, caller).get_or_none(
-                idempotency_key=draft.idempotency_key.strip()
-            )
+        if key:
+            earlier = await _earlier_create(caller, key)
             if earlier is not None:
                 return earlier
         if draft.is_primary:
@@ -132,6 +132,16 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
             ) from error
         raise
     return follow_up
+
+
+async def _earlier_create(caller: Caller, key: str) -> FollowUp | None:
+    """The follow-up this caller created with this key; a key someone else used is refused."""
+    earlier = await scoped(FollowUp, caller).get_or_none(idempotency_key=key)
+    if earlier is not None and earlier.created_by_id != caller.staff_id:
+        raise ValidationFailed(
+            "idempotencyKey", "This idempotency key belongs to another request; use a fresh one."
+        )
+    return earlier
 
 
 async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]:
@@ -152,6 +162,7 @@ async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]
         "assignee_id": assignee_id,
         "created_by_id": caller.staff_id,
         "is_primary": draft.is_primary,
+        "origin": draft.origin,
         "idempotency_key": optional_text("idempotencyKey", draft.idempotency_key, 100),
         **links,
     }
@@ -391,10 +402,17 @@ async def cancel(caller: Caller, follow_up_id: int, reason: str | None) -> Follo
 
 async def reschedule(caller: Caller, follow_up_id: int, due_at: datetime) -> FollowUp:
     due_at = aware("dueAt", due_at)
+    return await reschedule_by(caller, follow_up_id, lambda _: due_at)
+
+
+async def reschedule_by(
+    caller: Caller, follow_up_id: int, move: Callable[[datetime], datetime]
+) -> FollowUp:
+    """Reschedules to move(current due time), read under the row lock (e.g. "two days later")."""
 
     async def apply(follow_up: FollowUp) -> None:
         _require(follow_up, OPEN_STATUSES, "reschedule")
-        follow_up.due_at = due_at
+        follow_up.due_at = aware("dueAt", move(follow_up.due_at))
         if follow_up.status == Status.MISSED:
             follow_up.status = Status.PENDING
 

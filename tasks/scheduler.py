@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from runtime import clock
 from runtime.settings import get_settings
-from services import digests, notifications, timers
+from services import digests, notifications, rotting, timers
 from tasks.broker import dispatch
 from tasks.notifications import deliver
 from tasks.timers import fire_timer
 
 log = logging.getLogger("followups.scheduler")
-REPAIR_EVERY = 240  # polls (~1 minute): plan digests for staff who have none
+REPAIR_EVERY = 240  # polls (~1 minute): plan digests and rotting scans missing a timer
 
 
 async def tick() -> int:
@@ -41,6 +41,7 @@ async def run(stop: asyncio.Event) -> None:
         try:
             if rounds % REPAIR_EVERY == 0:
                 await digests.ensure_planned()
+                await rotting.ensure_planned()
             busy = await tick()
         except Exception:  # a database hiccup must not stop the pipeline; try again
             log.exception("scheduler round failed")

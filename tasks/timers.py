@@ -4,7 +4,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from models.timers import Timer, TimerKind
-from services import digests, events, followups, reminders, timers
+from services import digests, events, followups, reminders, rotting, timers
 from tasks.broker import task
 
 log = logging.getLogger("followups.tasks")
@@ -19,6 +19,7 @@ HANDLERS: dict[TimerKind, Callable[[Timer], Awaitable[None]]] = {
     TimerKind.OVERDUE: reminders.fire_overdue,
     TimerKind.MARK_MISSED: _mark_missed,
     TimerKind.DIGEST: digests.fire,
+    TimerKind.ROTTING_SCAN: rotting.fire,
 }
 
 

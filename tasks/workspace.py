@@ -1,1 +1,10 @@
 """Periodic jobs of the workspace (rotting clients)."""
+
+from services import rotting
+from tasks.jobs import periodic_job
+
+
+@periodic_job("rotting-scan")
+async def rotting_scan() -> str:
+    """Every organization's scan now; each reconnect follow-up commits on its own."""
+    return await rotting.scan_all()

@@ -33,6 +33,7 @@ from gql.schema.followups import (
 )
 from gql.schema.notifications import ReminderInput
 from gql.schema.rows import build
+from gql.schema.saved_filters import effective_filter
 from services import followup_types, followups
 from services.followups import UNSET, Completion, FollowUpDraft, FollowUpUpdate
 
@@ -73,7 +74,14 @@ class FollowUpsQuery:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        saved_filter_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Applies a saved filter; fields given in `filter` replace its own."
+            ),
+        ] = None,
     ) -> FollowUpConnection:
+        filter = await effective_filter(info, filter, saved_filter_id)
         return await follow_up_connection(info, filter, order_by, first, after, last, before)
 
     @strawberry.field

@@ -384,14 +384,23 @@ async def follow_up_connection(
     before: str | None,
     forced: dict[str, int] | None = None,
 ) -> FollowUpConnection:
-    caller = info.context.require_caller()
     criteria = criteria_from(filter, forced)
-    ordering = Ordering()
-    if order_by is not None:
-        ordering = Ordering(order_by.field, order_by.direction == SortDirection.DESC)
-    page = await followup_queries.find(
-        caller, criteria, ordering, PageRequest(first, after, last, before)
-    )
+    page = PageRequest(first, after, last, before)
+    return await connection_for(info, criteria, ordering_from(order_by), page)
+
+
+def ordering_from(order_by: FollowUpOrder | None) -> Ordering:
+    if order_by is None:
+        return Ordering()
+    return Ordering(order_by.field, order_by.direction == SortDirection.DESC)
+
+
+async def connection_for(
+    info: Info, criteria: Criteria, ordering: Ordering, request: PageRequest
+) -> FollowUpConnection:
+    """A page of follow-ups matching parsed criteria; totalCount is counted only if asked."""
+    caller = info.context.require_caller()
+    page = await followup_queries.find(caller, criteria, ordering, request)
     nodes = await info.context.loaders.follow_up.load_many(page.items)
     edges = [
         relay.Edge(node=node, cursor=cursor)
@@ -403,6 +412,12 @@ async def follow_up_connection(
         page_info=page_info(page),
         count_rows=lambda: followup_queries.count(caller, criteria),
     )
+
+
+async def follow_ups_by_id(info: Info, ids: list[int]) -> list["FollowUp"]:
+    """Follow-ups in the order given, through the request's loader (hidden ones left out)."""
+    nodes = await info.context.loaders.follow_up.load_many(ids)
+    return [node for node in nodes if node is not None]
 
 
 def reminder_specs(values: list[ReminderInput] | None) -> list[ReminderSpec] | None:

@@ -20,10 +20,13 @@ from gql.schema.staff import Staff
 
 if TYPE_CHECKING:
     from gql.schema.followups import FollowUp, FollowUpConnection, FollowUpFilter
+    from gql.schema.timelines import TimelineConnection, TimelineEntryKind
 
 FollowUpRef = Annotated["FollowUp", strawberry.lazy("gql.schema.followups")]
 ConnectionRef = Annotated["FollowUpConnection", strawberry.lazy("gql.schema.followups")]
 FilterRef = Annotated["FollowUpFilter", strawberry.lazy("gql.schema.followups")]
+TimelineRef = Annotated["TimelineConnection", strawberry.lazy("gql.schema.timelines")]
+TimelineKindRef = Annotated["TimelineEntryKind", strawberry.lazy("gql.schema.timelines")]
 
 
 def follow_ups_field(link: str) -> Any:
@@ -42,6 +45,27 @@ def follow_ups_field(link: str) -> Any:
         return await follow_up_connection(info, filter, None, first, after, None, None, forced)
 
     return strawberry.field(resolver=follow_ups, description="Follow-ups linked to this.")
+
+
+def timeline_field(party: str) -> Any:
+    """The `timeline` of a client or lead: everything that happened, newest first."""
+
+    async def timeline(
+        root: Any,
+        info: Info,
+        kinds: list[TimelineKindRef] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> TimelineRef:
+        from gql.schema.timelines import timeline_connection
+
+        return await timeline_connection(info, party, root.id, kinds, first, after)
+
+    return strawberry.field(
+        resolver=timeline,
+        description="Follow-ups created, contacts, notes, status changes, completions and "
+        "notifications, newest first; filter by kind. Overdue follow-ups are flagged.",
+    )
 
 
 @strawberry.type
@@ -77,6 +101,7 @@ class Client(LoadedNode):
         return await info.context.loaders.load_optional("staff", self.owner_id)
 
     follow_ups: ConnectionRef = follow_ups_field("client_id")
+    timeline: TimelineRef = timeline_field("client_id")
 
 
 @strawberry.type
@@ -108,6 +133,7 @@ class Lead(LoadedNode):
         return await info.context.loaders.primary_follow_up.load(self.id)
 
     follow_ups: ConnectionRef = follow_ups_field("lead_id")
+    timeline: TimelineRef = timeline_field("lead_id")
 
 
 @strawberry.type

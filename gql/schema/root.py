@@ -12,6 +12,9 @@ from strawberry.tools import merge_types
 
 from gql.errors import classify
 from gql.extensions import AnonymousGate
+from gql.resolvers.analytics import AnalyticsQuery
+from gql.resolvers.bulk import BulkMutation
+from gql.resolvers.exports import ExportsMutation
 from gql.resolvers.followups import FollowUpsMutation, FollowUpsQuery
 from gql.resolvers.notifications import (
     NotificationsMutation,
@@ -19,7 +22,10 @@ from gql.resolvers.notifications import (
     NotificationsSubscription,
 )
 from gql.resolvers.parties import PartiesMutation, PartiesQuery
+from gql.resolvers.rotting import RottingMutation, RottingQuery
+from gql.resolvers.saved_filters import SavedFiltersMutation, SavedFiltersQuery
 from gql.resolvers.staff import StaffMutation, StaffQuery
+from gql.resolvers.workspace import WorkspaceQuery
 from gql.schema.common import DATETIME_SCALAR
 from runtime.settings import get_settings
 
@@ -31,9 +37,31 @@ class FollowupsSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
-    query = merge_types("Query", (StaffQuery, FollowUpsQuery, PartiesQuery, NotificationsQuery))
+    query = merge_types(
+        "Query",
+        (
+            StaffQuery,
+            FollowUpsQuery,
+            PartiesQuery,
+            NotificationsQuery,
+            WorkspaceQuery,
+            SavedFiltersQuery,
+            RottingQuery,
+            AnalyticsQuery,
+        ),
+    )
     mutation = merge_types(
-        "Mutation", (StaffMutation, FollowUpsMutation, PartiesMutation, NotificationsMutation)
+        "Mutation",
+        (
+            StaffMutation,
+            FollowUpsMutation,
+            PartiesMutation,
+            NotificationsMutation,
+            SavedFiltersMutation,
+            BulkMutation,
+            ExportsMutation,
+            RottingMutation,
+        ),
     )
     return FollowupsSchema(
         query=query,

@@ -1,0 +1,328 @@
+"""Completion analytics: how follow-ups fare, per staff member, type, priority or week.
+
+Which follow-ups count, for a window [from, to) (each figure by its own moment, so a
+follow-up created in one week and completed in the next counts in both weeks, once each):
+
+- created: `created_at` in the window.
+- completed: COMPLETED or CLOSED_WITH_ISSUE with `completed_at` in the window;
+  completedOnTime those with `completed_at <= due_at`. Every completion figure (median and
+  p90 hours from `created_at` to `completed_at`, contact attempts per completion, outcomes,
+  satisfaction, issue rate) is over these completions.
+- missed: status MISSED with `due_at` in the window (MISSED carries no timestamp of its
+  own; it is set only where the organization enables it).
+- cancelled: CANCELLED with `cancelled_at` in the window.
+- due: `due_at` in the window and not CANCELLED; dueCompleted: those of them completed or
+  closed (at any time up to now). completionRate = dueCompleted / due, the dashboard's
+  definition: of what fell due, the share that got done.
+- onTimeRate = completedOnTime / completed; issueRate = completions with hasIssue /
+  completed. Rates are 0 when there is nothing to divide by; percentiles are then null.
+
+Grouping: STAFF by current assignee (unassigned apart), TYPE, PRIORITY, or WEEK — ISO
+weeks starting Monday 00:00 in the caller's zone (DST-correct), the first and last cut at
+the window's ends. Managers and admins see everyone; STAFF only follow-ups assigned to
+them. Figures come from two aggregate statements (the groups, and the totals), whatever
+the number of follow-ups: PostgreSQL computes the percentiles with percentile_cont,
+SQLite with window functions that pick the two ranks percentile_cont interpolates between.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from models.followups import CompletionOutcome, Priority, SatisfactionOutcome, Status
+from services.errors import ValidationFailed
+from services.followup_queries import Sql, fetch_rows
+from services.visibility import Caller
+from services.zones import midnight, week_start, zone_of
+
+DONE_STATUSES = (Status.COMPLETED, Status.CLOSED_WITH_ISSUE)
+MAX_WINDOW_DAYS = 366
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+
+
+class GroupBy(Enum):
+    STAFF = "staff"
+    TYPE = "type"
+    PRIORITY = "priority"
+    WEEK = "week"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    n: int
+    starts: datetime  # UTC, inclusive
+    ends: datetime  # UTC, exclusive
+    week: date | None = None
+
+
+@dataclass
+class Figures:
+    """One row of the report: a group, or the totals."""
+
+    key: Any  # staff id (0: unassigned), type id, Priority, week start date; None: totals
+    label: str
+    code: str | None = None  # the type's key, for TYPE
+    created: int = 0
+    completed: int = 0
+    completed_on_time: int = 0
+    missed: int = 0
+    cancelled: int = 0
+    due: int = 0
+    due_completed: int = 0
+    contact_attempts: int = 0
+    issues: int = 0
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    outcomes: dict[CompletionOutcome, int] = field(default_factory=dict)
+    satisfaction: dict[SatisfactionOutcome, int] = field(default_factory=dict)
+
+    @property
+    def completion_rate(self) -> float:
+        return _ratio(self.due_completed, self.due)
+
+    @property
+    def on_time_rate(self) -> float:
+        return _ratio(self.completed_on_time, self.completed)
+
+    @property
+    def issue_rate(self) -> float:
+        return _ratio(self.issues, self.completed)
+
+    @property
+    def contact_attempts_per_completion(self) -> float:
+        return round(self.contact_attempts / self.completed, 2) if self.completed else 0.0
+
+    def outcome_rate(self, outcome: CompletionOutcome) -> float:
+        return _ratio(self.outcomes.get(outcome, 0), self.completed)
+
+
+@dataclass(frozen=True)
+class Report:
+    group_by: GroupBy
+    starts: datetime
+    ends: datetime
+    timezone: str
+    groups: list[Figures]
+    totals: Figures
+
+
+def _ratio(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+# ---------------------------------------------------------------- the window and its buckets
+
+
+def week_buckets(starts: datetime, ends: datetime, zone_name: str) -> list[Bucket]:
+    """ISO weeks of the caller's zone that meet [starts, ends), cut to the window."""
+    zone = zone_of(zone_name)
+    monday = week_start(starts.astimezone(zone).date())
+    buckets: list[Bucket] = []
+    while midnight(monday, zone) < ends:
+        following = monday + timedelta(days=7)
+        buckets.append(
+            Bucket(
+                len(buckets),
+                max(midnight(monday, zone), starts),
+                min(midnight(following, zone), ends),
+                monday,
+            )
+        )
+        monday = following
+    return buckets
+
+
+def _check_window(starts: datetime, ends: datetime) -> None:
+    if ends <= starts:
+        raise ValidationFailed("to", "The window ends before it starts.")
+    if ends - starts > timedelta(days=MAX_WINDOW_DAYS):
+        raise ValidationFailed("to", f"At most {MAX_WINDOW_DAYS} days at a time.")
+
+
+# ---------------------------------------------------------------- the query
+
+
+_KEYS = {
+    # group: (key expression, label expression, code expression, extra join)
+    GroupBy.STAFF: (
+        "coalesce(f.assignee_id, 0)",
+        "coalesce(s.name, '')",
+        "NULL",
+        "LEFT JOIN staff s ON s.id = f.assignee_id",
+    ),
+    GroupBy.TYPE: ("f.type_id", "t.name", "t.key", "JOIN follow_up_type t ON t.id = f.type_id"),
+    GroupBy.PRIORITY: ("f.priority", "''", "NULL", ""),
+    GroupBy.WEEK: ("0", "''", "NULL", ""),
+}
+_TOTALS = ("0", "''", "NULL", "")
+
+
+def _hours(sql: Sql) -> str:
+    """Hours from creation to completion."""
+    if sql.postgres:
+        return (
+            "CAST(EXTRACT(EPOCH FROM (f.completed_at - f.created_at)) / 3600.0 AS double precision)"
+        )
+    return "(julianday(f.completed_at) - julianday(f.created_at)) * 24.0"
+
+
+def _statement(
+    sql: Sql, caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str]
+) -> str:
+    key, label, code, join = grouping
+    values = ", ".join(
+        f"({sql.bind_typed(b.n, 'integer')}, {sql.bind_typed(b.starts, 'timestamptz')}, "
+        f"{sql.bind_typed(b.ends, 'timestamptz')})"
+        for b in buckets
+    )
+
+    def within(column: str) -> str:
+        return f"f.{column} >= b.starts AND f.{column} < b.ends"
+
+    done = f"f.status IN ({sql.bind_all(list(DONE_STATUSES))}) AND {within('completed_at')}"
+    due = within("due_at")
+    flags = {
+        "is_created": within("created_at"),
+        "is_done": done,
+        "is_on_time": f"{done} AND f.completed_at <= f.due_at",
+        "is_missed": f"f.status = {sql.bind(Status.MISSED)} AND {due}",
+        "is_cancelled": f"f.status = {sql.bind(Status.CANCELLED)} AND {within('cancelled_at')}",
+        "is_due": f"f.status <> {sql.bind(Status.CANCELLED)} AND {due}",
+        "is_due_done": f"f.status IN ({sql.bind_all(list(DONE_STATUSES))}) AND {due}",
+        "is_issue": f"{done} AND f.has_issue = {sql.bind(True)}",
+    }
+    for outcome in CompletionOutcome:
+        flags[f"o_{outcome.value}"] = f"{done} AND f.outcome = {sql.bind(outcome)}"
+    for satisfaction in SatisfactionOutcome:
+        flags[f"s_{satisfaction.value}"] = (
+            f"{done} AND f.satisfaction_outcome = {sql.bind(satisfaction)}"
+        )
+    columns = ", ".join(
+        f"CASE WHEN {cond} THEN 1 ELSE 0 END AS {name}" for name, cond in flags.items()
+    )
+    scope = f"f.org_id = {sql.bind(caller.org_id)}"
+    if not caller.is_manager:
+        scope += f" AND f.assignee_id = {sql.bind(caller.staff_id)}"
+    touches = " OR ".join(
+        within(c) for c in ("created_at", "completed_at", "due_at", "cancelled_at")
+    )
+    base = (
+        f"SELECT b.n AS bucket, {key} AS k, {label} AS label, {code} AS code, {columns}, "
+        f"CASE WHEN {done} THEN f.contact_attempt_count ELSE 0 END AS attempts, "
+        f"CASE WHEN {done} THEN {_hours(sql)} END AS hours "
+        f"FROM follow_up f JOIN buckets b ON ({touches}) {join} WHERE {scope}"
+    )
+    sums = ", ".join(f"sum({name}) AS {name}" for name in [*flags, "attempts"])
+    with_ = f"WITH buckets(n, starts, ends) AS (VALUES {values}), base AS ({base})"
+    if sql.postgres:
+        percentiles = ", ".join(
+            f"percentile_cont({p}) WITHIN GROUP (ORDER BY hours) FILTER (WHERE is_done = 1) "
+            f"AS {name}_hours"
+            for name, p in PERCENTILES.items()
+        )
+        return (
+            f"{with_} SELECT bucket, k, label, code, {sums}, {percentiles} "
+            "FROM base GROUP BY bucket, k, label, code"
+        )
+    # SQLite: rank the durations per group, then keep the two ranks around each percentile.
+    positions = ", ".join(
+        f"(c - 1) * {p} AS pos_{name}, CAST((c - 1) * {p} AS INTEGER) AS lo_{name}"
+        for name, p in PERCENTILES.items()
+    )
+    picks = ", ".join(
+        f"max(CASE WHEN i = lo_{name} THEN hours END) AS {name}_low, "
+        f"max(CASE WHEN i = lo_{name} + 1 THEN hours END) AS {name}_high, "
+        f"max(pos_{name} - lo_{name}) AS {name}_fraction"
+        for name in PERCENTILES
+    )
+    picked = ", ".join(
+        f"p.{name}_{part}" for name in PERCENTILES for part in ("low", "high", "fraction")
+    )
+    return (
+        f"{with_}, ranked AS (SELECT bucket, k, hours, "
+        "row_number() OVER (PARTITION BY bucket, k ORDER BY hours) - 1 AS i, "
+        "count(*) OVER (PARTITION BY bucket, k) AS c FROM base WHERE is_done = 1), "
+        f"placed AS (SELECT ranked.*, {positions} FROM ranked), "
+        f"pct AS (SELECT bucket, k, {picks} FROM placed GROUP BY bucket, k), "
+        f"agg AS (SELECT bucket, k, label, code, {sums} FROM base GROUP BY bucket, k, label, code) "
+        f"SELECT agg.*, {picked} FROM agg LEFT JOIN pct p ON p.bucket = agg.bucket AND p.k = agg.k"
+    )
+
+
+def _percentile(row: dict[str, Any], name: str) -> float | None:
+    if f"{name}_hours" in row:
+        value = row[f"{name}_hours"]
+        return None if value is None else round(float(value), 2)
+    low, high = row.get(f"{name}_low"), row.get(f"{name}_high")
+    if low is None:
+        return None
+    fraction = float(row[f"{name}_fraction"] or 0)
+    value = float(low) + (fraction * (float(high) - float(low)) if high is not None else 0.0)
+    return round(value, 2)
+
+
+def _figures(row: dict[str, Any], key: Any, label: str) -> Figures:
+    def n(name: str) -> int:
+        return int(row[name] or 0)
+
+    return Figures(
+        key=key,
+        label=label,
+        code=row.get("code"),
+        created=n("is_created"),
+        completed=n("is_done"),
+        completed_on_time=n("is_on_time"),
+        missed=n("is_missed"),
+        cancelled=n("is_cancelled"),
+        due=n("is_due"),
+        due_completed=n("is_due_done"),
+        contact_attempts=n("attempts"),
+        issues=n("is_issue"),
+        median_hours=_percentile(row, "median"),
+        p90_hours=_percentile(row, "p90"),
+        outcomes={o: n(f"o_{o.value}") for o in CompletionOutcome},
+        satisfaction={s: n(f"s_{s.value}") for s in SatisfactionOutcome},
+    )
+
+
+async def _rows(
+    caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str]
+) -> list[dict[str, Any]]:
+    sql = Sql()
+    return await fetch_rows(_statement(sql, caller, buckets, grouping), sql.values)
+
+
+# ---------------------------------------------------------------- the report
+
+
+async def follow_up_analytics(
+    caller: Caller, starts: datetime, ends: datetime, group_by: GroupBy
+) -> Report:
+    """The report for the window, grouped, with its totals (see the module docstring)."""
+    _check_window(starts, ends)
+    window = [Bucket(0, starts, ends)]
+    buckets = week_buckets(starts, ends, caller.timezone) if group_by == GroupBy.WEEK else window
+    rows = await _rows(caller, buckets, _KEYS[group_by])
+    total_rows = await _rows(caller, window, _TOTALS)
+    totals = _figures(total_rows[0], None, "All") if total_rows else Figures(None, "All")
+    if group_by == GroupBy.WEEK:
+        by_bucket = {int(row["bucket"]): row for row in rows}
+        groups = [
+            _figures(by_bucket[b.n], b.week, b.week.isoformat())
+            if b.n in by_bucket
+            else Figures(b.week, b.week.isoformat() if b.week else "")
+            for b in buckets
+        ]
+    elif group_by == GroupBy.PRIORITY:
+        groups = [
+            _figures(row, Priority(int(row["k"])), Priority(int(row["k"])).name) for row in rows
+        ]
+        groups.sort(key=lambda g: g.key)
+    elif group_by == GroupBy.STAFF:
+        groups = [_figures(row, int(row["k"]), row["label"] or "Unassigned") for row in rows]
+        groups.sort(key=lambda g: (g.key == 0, g.label.lower(), g.key))
+    else:
+        groups = [_figures(row, int(row["k"]), row["label"]) for row in rows]
+        groups.sort(key=lambda g: (g.label.lower(), g.key))
+    return Report(group_by, starts, ends, caller.timezone, groups, totals)

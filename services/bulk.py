@@ -1,0 +1,147 @@
+"""One action on many follow-ups: each goes through the same service call as a single change.
+
+Every follow-up is changed in its own transaction by services.followups (lock, rules,
+timers, log, events), so one refusal never half-applies another, and the result of each id
+is exactly what the single mutation would have answered. What is the same for every id is
+done once: the batch size, the action's own input, and which ids the caller can see at all
+(one query; ids outside it are NotFound without a transaction each).
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from models.followups import FollowUp, Priority
+from services import followups, staff
+from services.errors import DomainError, NotFound, ValidationFailed
+from services.followups import Completion, FollowUpUpdate
+from services.validation import aware, zone
+from services.visibility import Caller, visible_follow_ups
+
+MAX_IDS = 1000
+MAX_SHIFT_DAYS = 3660
+MAX_SHIFT_MINUTES = MAX_SHIFT_DAYS * 24 * 60
+
+Run = Callable[[Caller, int], Awaitable[FollowUp]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one id: the changed follow-up, or the domain error that refused it."""
+
+    follow_up_id: int
+    follow_up: FollowUp | None = None
+    error: DomainError | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    async def prepare(self, caller: Caller) -> Run:
+        return followups.start
+
+
+@dataclass(frozen=True)
+class Complete:
+    completion: Completion
+
+    async def prepare(self, caller: Caller) -> Run:
+        return lambda c, pk: followups.complete(c, pk, self.completion)
+
+
+@dataclass(frozen=True)
+class Cancel:
+    reason: str | None = None
+
+    async def prepare(self, caller: Caller) -> Run:
+        return lambda c, pk: followups.cancel(c, pk, self.reason)
+
+
+@dataclass(frozen=True)
+class Delegate:
+    assignee_id: int
+
+    async def prepare(self, caller: Caller) -> Run:
+        # The same check delegate() makes, once for the batch rather than once an id.
+        await staff.active_member(caller, self.assignee_id, "assigneeId")
+        return lambda c, pk: followups.delegate(c, pk, self.assignee_id)
+
+
+@dataclass(frozen=True)
+class Reschedule:
+    """To one due time, or each moved from its own: days in the caller's zone, then minutes."""
+
+    due_at: datetime | None = None
+    shift_days: int = 0
+    shift_minutes: int = 0
+
+    def __post_init__(self) -> None:
+        """The input's shape is checked on construction: a malformed one refuses the call."""
+        shifting = bool(self.shift_days or self.shift_minutes)
+        if (self.due_at is None) == (not shifting):
+            raise ValidationFailed(
+                "reschedule", "Give dueAt, or a non-zero shiftDays and/or shiftMinutes."
+            )
+        if self.due_at is not None:
+            aware("dueAt", self.due_at)
+        if abs(self.shift_days) > MAX_SHIFT_DAYS:
+            raise ValidationFailed("shiftDays", f"Shift by at most {MAX_SHIFT_DAYS} days.")
+        if abs(self.shift_minutes) > MAX_SHIFT_MINUTES:
+            raise ValidationFailed("shiftMinutes", f"Shift by at most {MAX_SHIFT_MINUTES} minutes.")
+
+    async def prepare(self, caller: Caller) -> Run:
+        if self.due_at is not None:
+            due_at = self.due_at
+            return lambda c, pk: followups.reschedule(c, pk, due_at)
+        local = zone(caller.timezone)
+
+        def move(current: datetime) -> datetime:
+            # Calendar days keep the wall-clock time across a DST change ("tomorrow, same time").
+            moved = current.astimezone(local) + timedelta(days=self.shift_days)
+            return moved.astimezone(UTC) + timedelta(minutes=self.shift_minutes)
+
+        return lambda c, pk: followups.reschedule_by(c, pk, move)
+
+
+@dataclass(frozen=True)
+class SetPriority:
+    priority: Priority
+
+    async def prepare(self, caller: Caller) -> Run:
+        change = FollowUpUpdate(priority=self.priority)
+        return lambda c, pk: followups.update(c, pk, change, None)
+
+
+Action = Start | Complete | Cancel | Delegate | Reschedule | SetPriority
+
+
+def check_batch(count: int) -> None:
+    """At most MAX_IDS ids a call; checked before anything is read or changed."""
+    if count > MAX_IDS:
+        raise ValidationFailed("ids", f"{count} ids given; at most {MAX_IDS} a call.")
+
+
+async def bulk_update(caller: Caller, ids: list[int], action: Action) -> list[Outcome]:
+    """Applies the action to each id in order (each once), one transaction per follow-up.
+
+    Where the single change would refuse every id for the same reason (e.g. an assignee who
+    is not here), each id gets that error and nothing is changed.
+    """
+    check_batch(len(ids))
+    unique = list(dict.fromkeys(ids))
+    try:
+        run = await action.prepare(caller)
+    except DomainError as error:
+        return [Outcome(pk, error=error) for pk in unique]
+    visible = set(
+        await visible_follow_ups(caller).filter(id__in=unique).values_list("id", flat=True)
+    )
+    outcomes = []
+    for pk in unique:
+        if pk not in visible:
+            outcomes.append(Outcome(pk, error=NotFound(f"Follow-up {pk} was not found.")))
+            continue
+        try:
+            outcomes.append(Outcome(pk, follow_up=await run(caller, pk)))
+        except DomainError as error:
+            outcomes.append(Outcome(pk, error=error))
+    return outcomes

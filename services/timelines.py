@@ -1,0 +1,174 @@
+"""A client's or lead's whole history as one stream, newest first, from one UNION query.
+
+Follow-ups created, contact attempts, notes, status changes, completions, reschedules,
+reassignments and notifications all come from the rows that already record them; nothing
+is copied into a timeline table, so the stream can never disagree with the records.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from models.followups import OPEN_STATUSES, Status
+from runtime import clock
+from services import followup_queries as queries
+from services.errors import ValidationFailed
+from services.followup_queries import Criteria, Sql
+from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
+from services.visibility import Caller
+
+
+class EntryKind(Enum):
+    FOLLOW_UP_CREATED = "FOLLOW_UP_CREATED"
+    CONTACT_ATTEMPT = "CONTACT_ATTEMPT"
+    NOTE = "NOTE"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    COMPLETED = "COMPLETED"
+    RESCHEDULED = "RESCHEDULED"
+    REASSIGNED = "REASSIGNED"
+    NOTIFICATION = "NOTIFICATION"
+
+
+# Activity-log actions shown on a timeline, and the kind each becomes.
+ACTIVITY_KINDS = {
+    "started": EntryKind.STATUS_CHANGED,
+    "cancelled": EntryKind.STATUS_CHANGED,
+    "marked_missed": EntryKind.STATUS_CHANGED,
+    "issue_resolved": EntryKind.STATUS_CHANGED,
+    "completed": EntryKind.COMPLETED,
+    "rescheduled": EntryKind.RESCHEDULED,
+    "delegated": EntryKind.REASSIGNED,
+}
+PARTY_COLUMNS = ("client_id", "lead_id")
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: EntryKind
+    at: datetime
+    row_id: int
+    follow_up_id: int | None
+    follow_up_subject: str | None
+    follow_up_overdue: bool
+    actor_id: int | None
+    detail: str | None  # outcome, note body, notification kind or activity action
+    extra: str | None  # contact notes, notification title, or the changes as JSON
+
+    @property
+    def changes(self) -> dict[str, list[Any]]:
+        if self.kind in (EntryKind.CONTACT_ATTEMPT, EntryKind.NOTIFICATION) or not self.extra:
+            return {}
+        value = json.loads(self.extra)
+        return value if isinstance(value, dict) else {}
+
+
+def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
+    def scope() -> str:
+        return queries.where_clause(sql, caller, Criteria(links={party: party_id}))
+
+    follow_up = "f.id AS follow_up_id, f.subject AS subject, f.status AS status, f.due_at AS due_at"
+    # Our own constants, written as literals so PostgreSQL knows their type.
+    actions = ", ".join(f"'{action}'" for action in ACTIVITY_KINDS)
+    kind_of_action = " ".join(
+        f"WHEN '{action}' THEN '{kind.value}'" for action, kind in ACTIVITY_KINDS.items()
+    )
+    return [
+        f"SELECT 'FOLLOW_UP_CREATED' AS kind, f.created_at AS at, "
+        f"f.id AS row_id, {follow_up}, f.created_by_id AS actor_id, "
+        f"CAST(NULL AS TEXT) AS detail, CAST(NULL AS TEXT) AS extra "
+        f"FROM follow_up f WHERE {scope()}",
+        f"SELECT 'CONTACT_ATTEMPT', c.created_at, c.id, {follow_up}, "
+        f"c.staff_id, CAST(c.outcome AS TEXT), CAST(c.notes AS TEXT) "
+        f"FROM contact_attempt c JOIN follow_up f ON f.id = c.follow_up_id WHERE {scope()}",
+        f"SELECT 'NOTE', n.created_at, n.id, {follow_up}, "
+        f"n.author_id, CAST(n.body AS TEXT), CAST(NULL AS TEXT) "
+        f"FROM follow_up_note n JOIN follow_up f ON f.id = n.follow_up_id WHERE {scope()}",
+        f"SELECT CASE a.action {kind_of_action} END, a.created_at, a.id, {follow_up}, "
+        f"a.actor_id, CAST(a.action AS TEXT), CAST(a.changes AS TEXT) "
+        f"FROM follow_up_activity a JOIN follow_up f ON f.id = a.follow_up_id "
+        f"WHERE {scope()} AND a.action IN ({actions})",
+        f"SELECT 'NOTIFICATION', nt.created_at, nt.id, {follow_up}, "
+        f"nt.recipient_id, CAST(nt.kind AS TEXT), CAST(nt.title AS TEXT) "
+        f"FROM notification nt JOIN follow_up f ON f.id = nt.follow_up_id WHERE {scope()}",
+    ]
+
+
+async def timeline(
+    caller: Caller,
+    party: str,
+    party_id: int,
+    kinds: list[EntryKind] | None,
+    page: PageRequest,
+) -> Page[Entry]:
+    """One page of the party's history, newest first, with keyset cursors."""
+    if party not in PARTY_COLUMNS:
+        raise ValueError(party)
+    if page.last is not None or page.before is not None:
+        raise ValidationFailed("last", "A timeline pages forward only, newest first.")
+    size = page.size()
+    sql = Sql()
+    union = " UNION ALL ".join(_branches(sql, caller, party, party_id))
+    conditions = []
+    if kinds is not None:
+        conditions.append(f"t.kind IN ({sql.bind_all([k.value for k in kinds]) or 'NULL'})")
+    if page.after is not None:
+        at, kind, row_id = _cursor(page.after)
+        conditions.append(
+            f"(t.at, t.kind, t.row_id) < ({sql.bind_typed(at, 'timestamptz')}, "
+            f"{sql.bind_typed(kind, 'text')}, {sql.bind_typed(row_id, 'integer')})"
+        )
+    where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+    rows = await queries.fetch_rows(
+        f"SELECT * FROM ({union}) t {where}"
+        f"ORDER BY t.at DESC, t.kind DESC, t.row_id DESC LIMIT {sql.bind(size + 1)}",
+        sql.values,
+    )
+    entries = [_entry(row) for row in rows[:size]]
+    return Page(
+        items=entries,
+        cursors=[encode_cursor([e.at.isoformat(), e.kind.value, e.row_id]) for e in entries],
+        has_next_page=len(rows) > size,
+        has_previous_page=page.after is not None,
+    )
+
+
+def _cursor(cursor: str) -> tuple[datetime, str, int]:
+    values = decode_cursor(cursor, "after")
+    try:
+        at, kind, row_id = values
+        return datetime.fromisoformat(at).astimezone(UTC), EntryKind(kind).value, int(row_id)
+    except (TypeError, ValueError) as error:
+        raise ValidationFailed("after", "The cursor is not one this timeline gave out.") from error
+
+
+def _moment(value: Any) -> datetime:
+    if isinstance(value, str):  # SQLite keeps datetimes as ISO text
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC)
+
+
+def _entry(row: dict[str, Any]) -> Entry:
+    open_now = row["status"] in {s.value for s in OPEN_STATUSES}
+    return Entry(
+        kind=EntryKind(row["kind"]),
+        at=_moment(row["at"]),
+        row_id=int(row["row_id"]),
+        follow_up_id=row["follow_up_id"],
+        follow_up_subject=row["subject"],
+        follow_up_overdue=open_now and _moment(row["due_at"]) < clock.now(),
+        actor_id=row["actor_id"],
+        detail=row["detail"],
+        extra=row["extra"],
+    )
+
+
+def status_change(entry: Entry) -> tuple[Status | None, Status | None]:
+    """The statuses before and after, where the entry changed it."""
+    before, after = entry.changes.get("status", [None, None])
+    return _status(before), _status(after)
+
+
+def _status(name: Any) -> Status | None:
+    return Status[name] if isinstance(name, str) and name in Status.__members__ else None
