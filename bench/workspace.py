@@ -28,7 +28,7 @@ CALENDAR = """query($from: Date!, $to: Date!, $f: FollowUpFilter) {
     days { date count openCount overdueCount completedCount followUps { id subject dueAt } } } }"""
 ANALYTICS = """query($from: DateTime!, $to: DateTime!) {
   followUpAnalytics(from: $from, to: $to, groupBy: STAFF) {
-    rows { label created completed completedOnTime missed cancelled completionRate onTimeRate
+    groups { label created completed completedOnTime missed cancelled completionRate onTimeRate
            medianTimeToCompleteHours p90TimeToCompleteHours contactAttemptsPerCompletion
            issueRate }
   } }"""

@@ -26,9 +26,14 @@ log = logging.getLogger("followups.tasks")
 
 
 class DatabaseMiddleware(Middleware):
-    """Opens Tortoise on the worker's event loop, where the async actors run."""
+    """Opens Tortoise on the worker's event loop, where the async actors run.
 
-    def after_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
+    Before boot, not after: Dramatiq starts its worker threads between the two hooks, and a
+    restarted worker facing a backlog would otherwise run actors with no database yet. The
+    AsyncIO middleware is added first, so its loop thread exists when this runs.
+    """
+
+    def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
         get_event_loop_thread().run_coroutine(db.connect())
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
