@@ -15,7 +15,7 @@ ahead. By default one follow-up per staff goes through services.followups.create
 service writes them, so creation takes seconds; `--create services --start-after 300`
 sends every one through the service. Settings of the three processes:
 --worker-threads, --worker-pool (the worker's PostgreSQL pool), --worker-timeout-ms
-(Dramatiq's idle poll, env dramatiq_worker_timeout), --scheduler-poll-seconds,
+(the worker's idle poll, `--poll-ms`), --scheduler-poll-seconds,
 --look-ahead-seconds.
 """
 
@@ -234,8 +234,7 @@ async def run(args: argparse.Namespace) -> None:
     if args.look_ahead_seconds is not None:
         env["SCHEDULER_LOOK_AHEAD_SECONDS"] = str(args.look_ahead_seconds)
     worker_env = {}
-    if args.worker_timeout_ms is not None:
-        worker_env["dramatiq_worker_timeout"] = str(args.worker_timeout_ms)
+    poll = [] if args.worker_timeout_ms is None else ["--poll-ms", str(args.worker_timeout_ms)]
     if args.worker_pool is not None:  # Tortoise reads the asyncpg pool size from the URL
         worker_env["DATABASE_URL"] = f"{args.database_url}?maxsize={args.worker_pool}"
 
@@ -246,7 +245,9 @@ async def run(args: argparse.Namespace) -> None:
             plan, caller = await setup(args)
             api, address = children.serve()
             scheduler = children.start("scheduler")
-            worker = children.start("worker", "--threads", str(args.worker_threads), env=worker_env)
+            worker = children.start(
+                "worker", "--threads", str(args.worker_threads), *poll, env=worker_env
+            )
             print(f"processes up, logs in {children.logs}", file=sys.stderr)
             async with httpx.AsyncClient(base_url=f"http://{address}", timeout=60) as client:
                 tokens = [(sid, await login(client, mail, PASSWORD)) for sid, mail in plan.staff]
@@ -363,7 +364,7 @@ def report(
         ("recipient staff = websocket subscribers", len(plan.staff)),
         ("reminders fall due over", f"{args.spread_seconds:g} s"),
         ("worker", f"1 process, {args.worker_threads} threads, "
-                   f"dramatiq_worker_timeout={args.worker_timeout_ms or 'default (1000)'} ms, "
+                   f"idle poll {args.worker_timeout_ms or 'default (100)'} ms, "
                    f"pool {args.worker_pool or 'default (5)'}"),
         ("scheduler poll / look-ahead", f"{args.scheduler_poll_seconds or 'default (0.25)'} s / "
                                         f"{args.look_ahead_seconds or 'default (2)'} s"),
@@ -426,7 +427,7 @@ def main() -> None:
     parser.add_argument(
         "--worker-timeout-ms",
         type=int,
-        help="Dramatiq's idle poll (env dramatiq_worker_timeout; default 1000)",
+        help="the worker's idle poll, `followups worker --poll-ms` (default 100)",
     )
     parser.add_argument(
         "--worker-pool",
