@@ -1,6 +1,7 @@
 """Per-request context: who is calling, and DataLoaders scoped to them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from gql.errors import UNAUTHENTICATED, ApiError
@@ -19,16 +20,17 @@ class Context:
     caller: Caller | None = None
     auth_failure: str | None = None
     connection_params: dict[str, Any] | None = None
-    loaders: Loaders = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.caller)
+    @cached_property
+    def loaders(self) -> Loaders:
+        """Built on first use: a websocket's subscriptions build their own per event."""
+        return Loaders(self.caller)
 
     def become(self, caller: Caller) -> None:
         """A websocket authenticated in connection_init."""
         self.caller = caller
         self.auth_failure = None
-        self.loaders = Loaders(caller)
+        self.__dict__.pop("loaders", None)  # built again, for this caller, if ever used
 
     def require_caller(self) -> Caller:
         if self.caller is None:
