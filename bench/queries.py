@@ -120,7 +120,8 @@ async def measure(
     }
 
 
-async def run(url: str, runs: int, only: str | None) -> None:
+async def run(url: str, runs: int, only: str | None, make_cases: Callable[..., list[Case]]) -> None:
+    """Times each case through the app in-process and prints a markdown table."""
     ids = await sample_ids(url)
     await db.connect(url)
     app = create_app(manage_database=False)
@@ -133,7 +134,7 @@ async def run(url: str, runs: int, only: str | None) -> None:
         }
         print("| query | median ms | p95 ms | min ms | max ms | median totalCount |")
         print("|---|---:|---:|---:|---:|---:|")
-        for case in cases(ids):
+        for case in make_cases(ids):
             if only and only not in case.name:
                 continue
             figures = await measure(client, case, tokens, runs)
@@ -142,15 +143,19 @@ async def run(url: str, runs: int, only: str | None) -> None:
     await db.disconnect()
 
 
-def main() -> None:
+def main(
+    doc: str | None = __doc__,
+    make_cases: Callable[..., list[Case]] = cases,
+    default_runs: int = 200,
+) -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/followups_bench")
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=default_runs)
     parser.add_argument("--only", help="run the cases whose name contains this")
     args = parser.parse_args()
-    asyncio.run(run(args.database_url, args.runs, args.only))
+    asyncio.run(run(args.database_url, args.runs, args.only, make_cases))
 
 
 if __name__ == "__main__":

@@ -5,17 +5,12 @@ over a quarter.
     .venv/bin/python -m bench.workspace --database-url postgres://root@127.0.0.1:5432/followups_bench
 """
 
-import argparse
-import asyncio
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
-from bench.queries import Case, gid, login, measure, sample_ids
-from gql.app import create_app
-from runtime import db
+from bench import queries
+from bench.queries import Case, gid
 
 LISTED = "id subject dueAt status priority client { name } assignee { name }"
 COUNTS = """pendingCount inProgressCount overdueCount dueTodayCount completedTodayCount
@@ -65,35 +60,5 @@ def cases(ids: dict[str, list[int]]) -> list[Case]:
     ]
 
 
-async def run(url: str, runs: int, only: str | None) -> None:
-    ids = await sample_ids(url)
-    await db.connect(url)
-    app = create_app(manage_database=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench"
-    ) as client:
-        tokens = {"admin": await login(client, "admin@bench.example")}
-        print("| query | median ms | p95 ms | min ms | max ms |")
-        print("|---|---:|---:|---:|---:|")
-        for case in cases(ids):
-            if only and only not in case.name:
-                continue
-            figures = await measure(client, case, tokens, runs)
-            print(f"| {case.name} | {figures['median']:.1f} | {figures['p95']:.1f} "
-                  f"| {figures['min']:.1f} | {figures['max']:.1f} |")  # fmt: skip
-    await db.disconnect()
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/followups_bench")
-    parser.add_argument("--runs", type=int, default=100)
-    parser.add_argument("--only", help="run the cases whose name contains this")
-    args = parser.parse_args()
-    asyncio.run(run(args.database_url, args.runs, args.only))
-
-
 if __name__ == "__main__":
-    main()
+    queries.main(__doc__, cases, default_runs=100)
