@@ -16,6 +16,8 @@ class Status(StrEnum):
 
 
 OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS, Status.MISSED)
+# Work that was done: completed, or closed with the customer's issue still open.
+DONE_STATUSES = (Status.COMPLETED, Status.CLOSED_WITH_ISSUE)
 
 
 class Priority(IntEnum):

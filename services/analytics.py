@@ -30,13 +30,18 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from models.followups import CompletionOutcome, Priority, SatisfactionOutcome, Status
+from models.followups import (
+    DONE_STATUSES,
+    CompletionOutcome,
+    Priority,
+    SatisfactionOutcome,
+    Status,
+)
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows
+from services.followup_queries import Sql, fetch_rows, ratio, status_in
 from services.visibility import Caller
 from services.zones import midnight, week_start, zone_of
 
-DONE_STATUSES = (Status.COMPLETED, Status.CLOSED_WITH_ISSUE)
 MAX_WINDOW_DAYS = 366
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 
@@ -79,22 +84,22 @@ class Figures:
 
     @property
     def completion_rate(self) -> float:
-        return _ratio(self.due_completed, self.due)
+        return ratio(self.due_completed, self.due)
 
     @property
     def on_time_rate(self) -> float:
-        return _ratio(self.completed_on_time, self.completed)
+        return ratio(self.completed_on_time, self.completed)
 
     @property
     def issue_rate(self) -> float:
-        return _ratio(self.issues, self.completed)
+        return ratio(self.issues, self.completed)
 
     @property
     def contact_attempts_per_completion(self) -> float:
         return round(self.contact_attempts / self.completed, 2) if self.completed else 0.0
 
     def outcome_rate(self, outcome: CompletionOutcome) -> float:
-        return _ratio(self.outcomes.get(outcome, 0), self.completed)
+        return ratio(self.outcomes.get(outcome, 0), self.completed)
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,6 @@ class Report:
     timezone: str
     groups: list[Figures]
     totals: Figures
-
-
-def _ratio(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
 
 
 # ---------------------------------------------------------------- the window and its buckets
@@ -171,25 +172,21 @@ def _statement(
     sql: Sql, caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str]
 ) -> str:
     key, label, code, join = grouping
-    values = ", ".join(
-        f"({sql.bind_typed(b.n, 'integer')}, {sql.bind_typed(b.starts, 'timestamptz')}, "
-        f"{sql.bind_typed(b.ends, 'timestamptz')})"
-        for b in buckets
-    )
+    values = sql.ranges((b.n, b.starts, b.ends) for b in buckets)
 
     def within(column: str) -> str:
         return f"f.{column} >= b.starts AND f.{column} < b.ends"
 
-    done = f"f.status IN ({sql.bind_all(list(DONE_STATUSES))}) AND {within('completed_at')}"
+    done = f"{status_in(DONE_STATUSES)} AND {within('completed_at')}"
     due = within("due_at")
     flags = {
         "is_created": within("created_at"),
         "is_done": done,
         "is_on_time": f"{done} AND f.completed_at <= f.due_at",
-        "is_missed": f"f.status = {sql.bind(Status.MISSED)} AND {due}",
-        "is_cancelled": f"f.status = {sql.bind(Status.CANCELLED)} AND {within('cancelled_at')}",
-        "is_due": f"f.status <> {sql.bind(Status.CANCELLED)} AND {due}",
-        "is_due_done": f"f.status IN ({sql.bind_all(list(DONE_STATUSES))}) AND {due}",
+        "is_missed": f"{status_in([Status.MISSED])} AND {due}",
+        "is_cancelled": f"{status_in([Status.CANCELLED])} AND {within('cancelled_at')}",
+        "is_due": f"NOT {status_in([Status.CANCELLED])} AND {due}",
+        "is_due_done": f"{status_in(DONE_STATUSES)} AND {due}",
         "is_issue": f"{done} AND f.has_issue = {sql.bind(True)}",
     }
     for outcome in CompletionOutcome:

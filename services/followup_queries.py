@@ -84,6 +84,14 @@ class Sql:
     def bind_all(self, values: list[Any]) -> str:
         return ", ".join(self.bind(value) for value in values)
 
+    def ranges(self, ranges: Iterable[tuple[int, datetime, datetime]]) -> str:
+        """Numbered time ranges as VALUES rows, for `WITH name(n, starts, ends) AS (VALUES …)`."""
+        return ", ".join(
+            f"({self.bind_typed(n, 'integer')}, {self.bind_typed(starts, 'timestamptz')}, "
+            f"{self.bind_typed(ends, 'timestamptz')})"
+            for n, starts, ends in ranges
+        )
+
     def bind_typed(self, value: Any, postgres_type: str) -> str:
         """A placeholder PostgreSQL cannot infer a type for (e.g. inside VALUES)."""
         placeholder = self.bind(value)
@@ -224,6 +232,20 @@ def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[
 
 async def fetch_rows(query: str, values: list[Any]) -> list[dict[str, Any]]:
     return await Tortoise.get_connection("default").execute_query_dict(query, values)
+
+
+def moment(value: Any) -> datetime | None:
+    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite the stored ISO text."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def ratio(part: int, whole: int) -> float:
+    """A share rounded for display; 0 when there is nothing to share."""
+    return round(part / whole, 4) if whole else 0.0
 
 
 async def matches(caller: Caller, criteria: Criteria, follow_up_id: int) -> bool:

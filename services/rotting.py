@@ -24,7 +24,7 @@ from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 
-from models.followups import OPEN_STATUSES, Origin, Priority, Status
+from models.followups import DONE_STATUSES, OPEN_STATUSES, Origin, Priority
 from models.notifications import NotificationKind
 from models.organizations import Organization, RottingRule
 from models.parties import LeadStage
@@ -33,7 +33,7 @@ from models.timers import Timer, TimerKind
 from runtime import clock
 from services import events, followups, notifications, timers
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows
+from services.followup_queries import Sql, fetch_rows, moment
 from services.followups import FollowUpDraft
 from services.notifications import Notice
 from services.pagination import Page, decode_cursor, encode_cursor
@@ -42,7 +42,6 @@ from services.visibility import Caller, require_admin, require_manager
 
 log = logging.getLogger("followups.rotting")
 
-DONE_STATUSES = (Status.COMPLETED, Status.CLOSED_WITH_ISSUE)
 FOLLOW_UP_TYPE = "customer_check"  # built in, and needs a contact attempt to complete
 DUE_AFTER = timedelta(days=1)  # the reconnect follow-up falls due a day after the scan
 SCAN_HOUR_UTC = 6  # organizations have no zone of their own: the daily scan runs at 06:00 UTC
@@ -153,22 +152,14 @@ async def _query(
     return await fetch_rows(query, sql.values)
 
 
-def _moment(value: Any) -> datetime | None:
-    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite the stored text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _party(row: dict[str, Any], now: datetime) -> RottingParty:
-    since = cast(datetime, _moment(row["since"]))
+    since = cast(datetime, moment(row["since"]))
     return RottingParty(
         kind=row["kind"],
         party_id=int(row["id"]),
         name=row["name"],
         owner_id=row["owner_id"],
-        last_contacted_at=_moment(row["last_contact"]),
+        last_contacted_at=moment(row["last_contact"]),
         neglected_since=since,
         rotting_days=int(row["threshold"]),
         days_since_last_contact=(now - since) // timedelta(days=1),

@@ -9,13 +9,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from models.followups import OPEN_STATUSES, Status
+from models.followups import OPEN_STATUSES, CompletionOutcome, Status
 from runtime import clock
 from services import followup_queries as queries
 from services.errors import ValidationFailed
-from services.followup_queries import Criteria, Sql
+from services.followup_queries import Criteria, Sql, moment
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
 
@@ -143,21 +143,15 @@ def _cursor(cursor: str) -> tuple[datetime, str, int]:
         raise ValidationFailed("after", "The cursor is not one this timeline gave out.") from error
 
 
-def _moment(value: Any) -> datetime:
-    if isinstance(value, str):  # SQLite keeps datetimes as ISO text
-        value = datetime.fromisoformat(value)
-    return value.astimezone(UTC)
-
-
 def _entry(row: dict[str, Any]) -> Entry:
     open_now = row["status"] in {s.value for s in OPEN_STATUSES}
     return Entry(
         kind=EntryKind(row["kind"]),
-        at=_moment(row["at"]),
+        at=cast(datetime, moment(row["at"])),
         row_id=int(row["row_id"]),
         follow_up_id=row["follow_up_id"],
         follow_up_subject=row["subject"],
-        follow_up_overdue=open_now and _moment(row["due_at"]) < clock.now(),
+        follow_up_overdue=open_now and cast(datetime, moment(row["due_at"])) < clock.now(),
         actor_id=row["actor_id"],
         detail=row["detail"],
         extra=row["extra"],
@@ -168,6 +162,18 @@ def status_change(entry: Entry) -> tuple[Status | None, Status | None]:
     """The statuses before and after, where the entry changed it."""
     before, after = entry.changes.get("status", [None, None])
     return _status(before), _status(after)
+
+
+def completion_outcome(entry: Entry) -> CompletionOutcome | None:
+    """The outcome a completion recorded."""
+    name = entry.changes.get("outcome", [None, None])[1]
+    return CompletionOutcome[name] if name in CompletionOutcome.__members__ else None
+
+
+def due_change(entry: Entry) -> tuple[datetime | None, datetime | None]:
+    """The due times before and after, where the entry moved it."""
+    before, after = entry.changes.get("due_at", [None, None])
+    return moment(before), moment(after)
 
 
 def _status(name: Any) -> Status | None:

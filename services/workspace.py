@@ -8,17 +8,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from models.followups import OPEN_STATUSES, Status
+from models.followups import DONE_STATUSES, OPEN_STATUSES, Status
 from runtime import clock
 from services import followup_queries as queries
 from services import staff as staff_service
 from services.errors import ValidationFailed
-from services.followup_queries import Criteria, Ordering, Sql
+from services.followup_queries import Criteria, Ordering, Sql, ratio
 from services.pagination import Page, PageRequest
 from services.visibility import Caller, require_manager
 from services.zones import LocalDay, local_day, local_days, midnight, week_start, zone_of
 
-DONE_STATUSES = (Status.COMPLETED, Status.CLOSED_WITH_ISSUE)
 MAX_CALENDAR_DAYS = 62  # six weeks of a month view, with room to spare
 MAX_PER_DAY = 100
 MAX_WINDOW_DAYS = 366
@@ -60,16 +59,12 @@ class DashboardCounts:
     @property
     def completion_rate(self) -> float:
         """Of what fell due in the window (cancelled aside), the share completed or closed."""
-        return _ratio(self.done_in_window, self.due_in_window)
+        return ratio(self.done_in_window, self.due_in_window)
 
     @property
     def on_time_rate(self) -> float:
         """Of those completed, the share completed by their due time."""
-        return _ratio(self.done_on_time_in_window, self.done_in_window)
-
-
-def _ratio(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+        return ratio(self.done_on_time_in_window, self.done_in_window)
 
 
 async def dashboard_scope(
@@ -203,11 +198,7 @@ def _days_join(
     sql: Sql, caller: Caller, days: list[LocalDay], criteria: Criteria
 ) -> tuple[str, str]:
     """FROM … WHERE for follow-ups joined to the local day they fall on, and its WITH."""
-    values = ", ".join(
-        f"({sql.bind_typed(n, 'integer')}, {sql.bind_typed(day.starts, 'timestamptz')}, "
-        f"{sql.bind_typed(day.ends, 'timestamptz')})"
-        for n, day in enumerate(days)
-    )
+    values = sql.ranges((n, day.starts, day.ends) for n, day in enumerate(days))
     where = queries.where_clause(sql, caller, criteria)
     span = f"f.due_at >= {sql.bind(days[0].starts)} AND f.due_at < {sql.bind(days[-1].ends)}"
     return (

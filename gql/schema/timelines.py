@@ -1,7 +1,5 @@
 """A party's timeline as the API shows it: one connection over everything that happened."""
 
-from datetime import datetime
-
 import strawberry
 from strawberry import relay
 
@@ -11,7 +9,6 @@ from gql.schema.enums import CompletionOutcome, ContactOutcome, FollowUpStatus
 from gql.schema.followups import FollowUp
 from gql.schema.notifications import NotificationKind
 from gql.schema.staff import Staff
-from models.followups import CompletionOutcome as CompletionOutcomeModel
 from models.followups import ContactOutcome as ContactOutcomeModel
 from models.notifications import NotificationKind as NotificationKindModel
 from services import timelines
@@ -81,8 +78,7 @@ class TimelineEntry:
 
     @strawberry.field(description="For completions: the outcome recorded.")
     def completion_outcome(self) -> CompletionOutcome | None:
-        name = self.entry.changes.get("outcome", [None, None])[1]
-        return CompletionOutcomeModel[name] if name else None
+        return timelines.completion_outcome(self.entry)
 
     @strawberry.field
     def from_status(self) -> FollowUpStatus | None:
@@ -94,11 +90,11 @@ class TimelineEntry:
 
     @strawberry.field(description="For reschedules: the due time before and after.")
     def previous_due_at(self) -> DateTime | None:
-        return _moment(self.entry.changes.get("due_at", [None, None])[0])
+        return timelines.due_change(self.entry)[0]
 
     @strawberry.field
     def new_due_at(self) -> DateTime | None:
-        return _moment(self.entry.changes.get("due_at", [None, None])[1])
+        return timelines.due_change(self.entry)[1]
 
     @strawberry.field
     def notification_kind(self) -> NotificationKind | None:
@@ -109,10 +105,6 @@ class TimelineEntry:
     @strawberry.field(description="A notification's title.")
     def title(self) -> str | None:
         return self.entry.extra if self.entry.kind == EntryKind.NOTIFICATION else None
-
-
-def _moment(value: object) -> DateTime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 @strawberry.type
