@@ -12,7 +12,6 @@ from gql.schema.followups import FollowUp
 from gql.schema.rows import build
 from services import bulk
 from services.errors import ValidationFailed
-from services.followups import Completion
 
 ACTION_FIELDS = ("start", "complete", "cancel", "assigneeId", "reschedule", "priority")
 
@@ -39,18 +38,7 @@ def _action(input: BulkFollowUpInput) -> bulk.Action:
             raise ValidationFailed("start", "Give start: true to start each follow-up.")
         return bulk.Start()
     if input.complete is not None:
-        done = input.complete
-        return bulk.Complete(
-            Completion(
-                outcome=done.outcome,
-                notes=done.notes,
-                contact_outcome=done.contact_outcome,
-                satisfaction_outcome=done.satisfaction_outcome,
-                has_issue=done.has_issue,
-                issue_summary=done.issue_summary,
-                referral_opportunity=done.referral_opportunity,
-            )
-        )
+        return bulk.Complete(input.complete.completion())
     if input.cancel is not None:
         return bulk.Cancel(input.cancel.reason)
     if input.assignee_id is not None:

@@ -35,7 +35,7 @@ from gql.schema.notifications import ReminderInput
 from gql.schema.rows import build
 from gql.schema.saved_filters import effective_filter
 from services import followup_types, followups
-from services.followups import UNSET, Completion, FollowUpDraft, FollowUpUpdate
+from services.followups import UNSET, FollowUpDraft, FollowUpUpdate
 
 FollowUpTypePayload = Annotated[
     FollowUpType | ValidationError | NotFoundError | PermissionError,
@@ -162,15 +162,7 @@ class FollowUpsMutation:
         self, info: Info, id: strawberry.ID, input: CompleteFollowUpInput
     ) -> FollowUpPayload:
         caller = info.context.require_caller()
-        completion = Completion(
-            outcome=input.outcome,
-            notes=input.notes,
-            contact_outcome=input.contact_outcome,
-            satisfaction_outcome=input.satisfaction_outcome,
-            has_issue=input.has_issue,
-            issue_summary=input.issue_summary,
-            referral_opportunity=input.referral_opportunity,
-        )
+        completion = input.completion()
         return await payload(lambda: followups.complete(caller, _id(id), completion), _shape)
 
     @strawberry.mutation(

@@ -39,6 +39,7 @@ from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Ma
 from gql.schema.staff import Staff
 from services import followup_queries, followups
 from services.followup_queries import Criteria, Ordering
+from services.followups import Completion
 from services.pagination import PageRequest
 from services.reminders import ReminderSpec
 
@@ -282,6 +283,17 @@ class CompleteFollowUpInput:
     has_issue: bool | None = None
     issue_summary: str | None = None
     referral_opportunity: bool | None = None
+
+    def completion(self) -> Completion:
+        return Completion(
+            outcome=self.outcome,
+            notes=self.notes,
+            contact_outcome=self.contact_outcome,
+            satisfaction_outcome=self.satisfaction_outcome,
+            has_issue=self.has_issue,
+            issue_summary=self.issue_summary,
+            referral_opportunity=self.referral_opportunity,
+        )
 
 
 @strawberry.input
