@@ -37,10 +37,11 @@ from models.followups import (
     SatisfactionOutcome,
     Status,
 )
+from services import validation
 from services.errors import ValidationFailed
 from services.followup_queries import Sql, fetch_rows, ratio, status_in
 from services.visibility import Caller
-from services.zones import midnight, week_start, zone_of
+from services.zones import midnight, week_start
 
 MAX_WINDOW_DAYS = 366
 PERCENTILES = {"median": 0.5, "p90": 0.9}
@@ -117,7 +118,7 @@ class Report:
 
 def week_buckets(starts: datetime, ends: datetime, zone_name: str) -> list[Bucket]:
     """ISO weeks of the caller's zone that meet [starts, ends), cut to the window."""
-    zone = zone_of(zone_name)
+    zone = validation.zone(zone_name)
     monday = week_start(starts.astimezone(zone).date())
     buckets: list[Bucket] = []
     while midnight(monday, zone) < ends:

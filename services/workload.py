@@ -12,10 +12,11 @@ from datetime import date, datetime, timedelta
 
 from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
+from services import validation
 from services.errors import ValidationFailed
 from services.followup_queries import Sql, fetch_rows
 from services.visibility import Caller
-from services.zones import midnight, week_start, zone_of
+from services.zones import midnight, week_start
 
 MAX_WEEKS = 26
 
@@ -52,7 +53,7 @@ async def workload(caller: Caller, weeks: int = 4) -> Workload:
     """Every active member's load (managers and admins); a STAFF caller gets their own."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise ValidationFailed("weeks", f"Between 1 and {MAX_WEEKS} weeks.")
-    zone = zone_of(caller.timezone)
+    zone = validation.zone(caller.timezone)
     now = clock.now()
     monday = week_start(now.astimezone(zone).date())
     spans = [

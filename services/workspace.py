@@ -12,11 +12,12 @@ from models.followups import DONE_STATUSES, OPEN_STATUSES, Status
 from runtime import clock
 from services import followup_queries as queries
 from services import staff as staff_service
+from services import validation
 from services.errors import ValidationFailed
 from services.followup_queries import Criteria, Ordering, Sql, ratio
 from services.pagination import Page, PageRequest
 from services.visibility import Caller, require_manager
-from services.zones import LocalDay, local_day, local_days, midnight, week_start, zone_of
+from services.zones import LocalDay, local_day, local_days, midnight, week_start
 
 MAX_CALENDAR_DAYS = 62  # six weeks of a month view, with room to spare
 MAX_PER_DAY = 100
@@ -83,7 +84,7 @@ async def dashboard_scope(
         require_manager(caller)
         await staff_service.active_member(caller, assignee_id, "assigneeId")
         assignee_ids = [assignee_id]
-    zone = zone_of(caller.timezone)
+    zone = validation.zone(caller.timezone)
     now = clock.now()
     today = local_day(now.astimezone(zone).date(), zone)
     monday = week_start(today.day)
@@ -184,7 +185,7 @@ async def calendar(
         raise ValidationFailed("to", f"At most {MAX_CALENDAR_DAYS} days at a time.")
     if not 0 <= per_day <= MAX_PER_DAY:
         raise ValidationFailed("perDay", f"Between 0 and {MAX_PER_DAY}.")
-    days = local_days(first, last, zone_of(caller.timezone))
+    days = local_days(first, last, validation.zone(caller.timezone))
     counts = await _calendar_counts(caller, days, criteria)
     listed = await _calendar_rows(caller, days, criteria, per_day) if per_day else {}
     empty = (0, 0, 0, 0)

@@ -2,9 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from services.errors import ValidationFailed
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -12,13 +10,6 @@ class LocalDay:
     day: date
     starts: datetime  # UTC
     ends: datetime  # UTC, exclusive
-
-
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationFailed("timezone", f"{name!r} is not an IANA time zone.") from error
 
 
 def midnight(day: date, zone: ZoneInfo) -> datetime:
