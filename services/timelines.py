@@ -65,8 +65,8 @@ class Entry:
 
 
 def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
-    def scope() -> str:
-        return queries.where_clause(sql, caller, Criteria(links={party: party_id}))
+    # Bound once: placeholders are numbered, so every branch can refer to the same values.
+    scope = queries.where_clause(sql, caller, Criteria(links={party: party_id}))
 
     follow_up = "f.id AS follow_up_id, f.subject AS subject, f.status AS status, f.due_at AS due_at"
     # Our own constants, written as literals so PostgreSQL knows their type.
@@ -78,20 +78,20 @@ def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
         f"SELECT 'FOLLOW_UP_CREATED' AS kind, f.created_at AS at, "
         f"f.id AS row_id, {follow_up}, f.created_by_id AS actor_id, "
         f"CAST(NULL AS TEXT) AS detail, CAST(NULL AS TEXT) AS extra "
-        f"FROM follow_up f WHERE {scope()}",
+        f"FROM follow_up f WHERE {scope}",
         f"SELECT 'CONTACT_ATTEMPT', c.created_at, c.id, {follow_up}, "
         f"c.staff_id, CAST(c.outcome AS TEXT), CAST(c.notes AS TEXT) "
-        f"FROM contact_attempt c JOIN follow_up f ON f.id = c.follow_up_id WHERE {scope()}",
+        f"FROM contact_attempt c JOIN follow_up f ON f.id = c.follow_up_id WHERE {scope}",
         f"SELECT 'NOTE', n.created_at, n.id, {follow_up}, "
         f"n.author_id, CAST(n.body AS TEXT), CAST(NULL AS TEXT) "
-        f"FROM follow_up_note n JOIN follow_up f ON f.id = n.follow_up_id WHERE {scope()}",
+        f"FROM follow_up_note n JOIN follow_up f ON f.id = n.follow_up_id WHERE {scope}",
         f"SELECT CASE a.action {kind_of_action} END, a.created_at, a.id, {follow_up}, "
         f"a.actor_id, CAST(a.action AS TEXT), CAST(a.changes AS TEXT) "
         f"FROM follow_up_activity a JOIN follow_up f ON f.id = a.follow_up_id "
-        f"WHERE {scope()} AND a.action IN ({actions})",
+        f"WHERE {scope} AND a.action IN ({actions})",
         f"SELECT 'NOTIFICATION', nt.created_at, nt.id, {follow_up}, "
         f"nt.recipient_id, CAST(nt.kind AS TEXT), CAST(nt.title AS TEXT) "
-        f"FROM notification nt JOIN follow_up f ON f.id = nt.follow_up_id WHERE {scope()}",
+        f"FROM notification nt JOIN follow_up f ON f.id = nt.follow_up_id WHERE {scope}",
     ]
 
 

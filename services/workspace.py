@@ -105,11 +105,8 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
     sql = Sql()
     where = queries.where_clause(sql, caller, scope.criteria())
 
-    def open_() -> str:
-        return queries.status_in(OPEN_STATUSES)
-
-    def done() -> str:
-        return queries.status_in(DONE_STATUSES)
+    open_ = queries.status_in(OPEN_STATUSES)
+    done = queries.status_in(DONE_STATUSES)
 
     def between(column: str, starts: datetime, ends: datetime) -> str:
         return f"{column} >= {sql.bind(starts)} AND {column} < {sql.bind(ends)}"
@@ -122,13 +119,13 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
         "pending": queries.status_in([Status.PENDING]),
         "in_progress": queries.status_in([Status.IN_PROGRESS]),
         "missed": queries.status_in([Status.MISSED]),
-        "overdue": f"{open_()} AND f.due_at < {sql.bind(scope.now)}",
-        "due_today": f"{open_()} AND {between('f.due_at', scope.today.starts, scope.today.ends)}",
-        "completed_today": f"{done()} AND f.completed_at >= {sql.bind(scope.today.starts)}",
-        "completed_this_week": f"{done()} AND f.completed_at >= {sql.bind(scope.week_starts)}",
+        "overdue": f"{open_} AND f.due_at < {sql.bind(scope.now)}",
+        "due_today": f"{open_} AND {between('f.due_at', scope.today.starts, scope.today.ends)}",
+        "completed_today": f"{done} AND f.completed_at >= {sql.bind(scope.today.starts)}",
+        "completed_this_week": f"{done} AND f.completed_at >= {sql.bind(scope.week_starts)}",
         "due_in_window": in_window,
-        "done_in_window": f"{in_window} AND {done()}",
-        "done_on_time_in_window": f"{in_window} AND {done()} AND f.completed_at <= f.due_at",
+        "done_in_window": f"{in_window} AND {done}",
+        "done_on_time_in_window": f"{in_window} AND {done} AND f.completed_at <= f.due_at",
     }
     sums = ", ".join(
         f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {name}"
@@ -136,7 +133,7 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
     )
     # Only open rows, rows due in the window and rows completed this week can count.
     relevant = (
-        f"({open_()} OR {between('f.due_at', scope.window_starts, scope.now)} "
+        f"({open_} OR {between('f.due_at', scope.window_starts, scope.now)} "
         f"OR f.completed_at >= {sql.bind(min(scope.week_starts, scope.today.starts))})"
     )
     rows = await queries.fetch_rows(
