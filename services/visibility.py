@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from tortoise import Tortoise
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -44,11 +45,17 @@ def scoped(model: type[M], caller: Caller) -> QuerySet[M]:
     return model.filter(org_id=caller.org_id)
 
 
+def _selected(column: str, name: str) -> str:
+    return column if column == name else f'{column} AS "{name}"'
+
+
+def follow_up_owner(caller: Caller) -> dict[str, int]:
+    """The narrowing a caller who sees only their own follow-ups gets, as column filters."""
+    return {} if caller.sees_all_follow_ups else {"assignee_id": caller.staff_id}
+
+
 def visible_follow_ups(caller: Caller) -> QuerySet[FollowUp]:
-    query = scoped(FollowUp, caller)
-    if not caller.sees_all_follow_ups:
-        query = query.filter(assignee_id=caller.staff_id)
-    return query
+    return scoped(FollowUp, caller).filter(**follow_up_owner(caller))
 
 
 async def get_scoped(model: type[M], caller: Caller, pk: int, label: str) -> M:
@@ -69,10 +76,31 @@ def require_manager(caller: Caller) -> None:
 
 
 async def rows_by_ids(
-    query: QuerySet[M], ids: list[int], columns: list[str]
+    model: type[Model], caller: Caller, ids: list[int], columns: list[str], **equal: int
 ) -> dict[int, dict[str, Any]]:
-    """Plain rows for the ids the scoped query lets through, for the API's loaders."""
+    """Plain rows of the caller's organization for the ids (and the equal column filters),
+    typed as Tortoise types them, for the API's loaders.
+
+    Hand-written because the loaders run on every page: building the same statement through
+    a Tortoise queryset costs about 2 ms a time, more than the query itself.
+    """
     if not ids:
         return {}
-    rows = await query.filter(id__in=ids).values(*columns)
-    return {row["id"]: row for row in rows}
+    connection = Tortoise.get_connection("default")
+    postgres = connection.capabilities.dialect == "postgres"
+    values: list[Any] = [caller.org_id, *equal.values(), *ids]
+    marks = [f"${n}" if postgres else "?" for n in range(1, len(values) + 1)]
+    filters = " AND ".join(
+        f"{column} = {mark}" for column, mark in zip(equal, marks[1:], strict=False)
+    )
+    meta = model._meta
+    rows = await connection.execute_query_dict(
+        f"SELECT {', '.join(_selected(meta.fields_db_projection[c], c) for c in columns)} "
+        f"FROM {meta.db_table} "
+        f"WHERE org_id = {marks[0]} {'AND ' + filters if filters else ''} "
+        f"AND id IN ({', '.join(marks[1 + len(equal) :])})",
+        values,
+    )
+    convert = [(c, meta.fields_map[c].to_python_value) for c in columns]
+    typed = ({column: to_python(row[column]) for column, to_python in convert} for row in rows)
+    return {row["id"]: row for row in typed}

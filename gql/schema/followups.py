@@ -1,5 +1,6 @@
 """Follow-ups as the API shows them, their inputs, filters and the list connection."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Annotated, Any, ClassVar
@@ -7,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 import strawberry
 from strawberry import relay
 
-from gql.info import Info
+from gql.info import Info, selected_names
 from gql.schema.common import (
     ConflictError,
     DateTime,
@@ -157,40 +158,40 @@ class FollowUp(LoadedNode):
         return followups.is_overdue(self.status, self.due_at)
 
     @strawberry.field
-    async def type(self, info: Info) -> FollowUpType:
-        return await info.context.loaders.follow_up_type.load(self.type_id)
+    def type(self, info: Info) -> FollowUpType:
+        return info.context.loaders.now_or_later("follow_up_type", self.type_id)
 
     @strawberry.field
-    async def assignee(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.assignee_id)
+    def assignee(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.assignee_id)
 
     @strawberry.field
-    async def created_by(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.created_by_id)
+    def created_by(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.created_by_id)
 
     @strawberry.field
-    async def client(self, info: Info) -> Client | None:
-        return await info.context.loaders.load_optional("client", self.client_id)
+    def client(self, info: Info) -> Client | None:
+        return info.context.loaders.now_or_later("client", self.client_id)
 
     @strawberry.field
-    async def lead(self, info: Info) -> Lead | None:
-        return await info.context.loaders.load_optional("lead", self.lead_id)
+    def lead(self, info: Info) -> Lead | None:
+        return info.context.loaders.now_or_later("lead", self.lead_id)
 
     @strawberry.field
-    async def appointment(self, info: Info) -> Appointment | None:
-        return await info.context.loaders.load_optional("appointment", self.appointment_id)
+    def appointment(self, info: Info) -> Appointment | None:
+        return info.context.loaders.now_or_later("appointment", self.appointment_id)
 
     @strawberry.field
-    async def invoice(self, info: Info) -> Invoice | None:
-        return await info.context.loaders.load_optional("invoice", self.invoice_id)
+    def invoice(self, info: Info) -> Invoice | None:
+        return info.context.loaders.now_or_later("invoice", self.invoice_id)
 
     @strawberry.field
-    async def matter(self, info: Info) -> Matter | None:
-        return await info.context.loaders.load_optional("matter", self.matter_id)
+    def matter(self, info: Info) -> Matter | None:
+        return info.context.loaders.now_or_later("matter", self.matter_id)
 
     @strawberry.field
-    async def installer(self, info: Info) -> Installer | None:
-        return await info.context.loaders.load_optional("installer", self.installer_id)
+    def installer(self, info: Info) -> Installer | None:
+        return info.context.loaders.now_or_later("installer", self.installer_id)
 
     @strawberry.field(description="Quick notes added over time, newest first.")
     async def note_entries(self, info: Info) -> list[FollowUpNote]:
@@ -407,13 +408,46 @@ def ordering_from(order_by: FollowUpOrder | None) -> Ordering:
     return Ordering(order_by.field, order_by.direction == SortDirection.DESC)
 
 
+# The related objects of a follow-up: GraphQL field -> (loader, id attribute).
+FOLLOW_UP_LINKS: dict[str, tuple[str, str]] = {
+    "type": ("follow_up_type", "type_id"),
+    "assignee": ("staff", "assignee_id"),
+    "createdBy": ("staff", "created_by_id"),
+    "client": ("client", "client_id"),
+    "lead": ("lead", "lead_id"),
+    "appointment": ("appointment", "appointment_id"),
+    "invoice": ("invoice", "invoice_id"),
+    "matter": ("matter", "matter_id"),
+    "installer": ("installer", "installer_id"),
+}
+
+
+def selected_links(info: Info, *path: str) -> dict[str, tuple[str, str]]:
+    """The follow-up links the query selects at path below this field."""
+    names = selected_names(info, path)
+    return {name: link for name, link in FOLLOW_UP_LINKS.items() if name in names}
+
+
 async def connection_for(
     info: Info, criteria: Criteria, ordering: Ordering, request: PageRequest
 ) -> FollowUpConnection:
     """A page of follow-ups matching parsed criteria; totalCount is counted only if asked."""
     caller = info.context.require_caller()
-    page = await followup_queries.find(caller, criteria, ordering, request)
-    nodes = await info.context.loaders.follow_up.load_many(page.items)
+    counting = None
+    if "totalCount" in selected_names(info, ()):
+        # Counted on its own connection while the page loads: a search matching thousands
+        # of rows costs as long to count as the page costs to build.
+        counting = asyncio.ensure_future(followup_queries.count(caller, criteria))
+    try:
+        page = await followup_queries.find(caller, criteria, ordering, request)
+        nodes = await info.context.loaders.follow_up.load_many(page.items)
+        await info.context.loaders.prefetch(
+            [node for node in nodes if node is not None], selected_links(info, "edges", "node")
+        )
+    except BaseException:
+        if counting is not None:
+            counting.cancel()
+        raise
     edges = [
         relay.Edge(node=node, cursor=cursor)
         for node, cursor in zip(nodes, page.cursors, strict=True)
@@ -422,7 +456,7 @@ async def connection_for(
     return FollowUpConnection(
         edges=edges,
         page_info=page_info(page),
-        count_rows=lambda: followup_queries.count(caller, criteria),
+        count_rows=lambda: counting or followup_queries.count(caller, criteria),
     )
 
 

@@ -5,12 +5,20 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import ASTValidationRule, GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from gql.errors import classify
+from gql.execution import ExecutionContext
 from gql.extensions import AnonymousGate
 from gql.resolvers.analytics import AnalyticsQuery
 from gql.resolvers.bulk import BulkMutation
@@ -27,12 +35,20 @@ from gql.resolvers.saved_filters import SavedFiltersMutation, SavedFiltersQuery
 from gql.resolvers.staff import StaffMutation, StaffQuery
 from gql.resolvers.workspace import WorkspaceQuery
 from gql.schema.common import DATETIME_SCALAR
-from runtime.settings import get_settings
+from runtime.settings import Settings, get_settings
 
 
 class FollowupsSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         classify(errors)
+
+
+def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
+    """The depth and alias rules, made once: ValidationCache recognises a document it has
+    checked only if the rules are the same classes on every request."""
+    depth = QueryDepthLimiter(max_depth=settings.max_query_depth)
+    aliases = MaxAliasesLimiter(max_alias_count=settings.max_aliases)
+    return [*depth.validation_rules, *aliases.validation_rules]
 
 
 def build_schema() -> strawberry.Schema:
@@ -67,12 +83,14 @@ def build_schema() -> strawberry.Schema:
         query=query,
         mutation=mutation,
         subscription=NotificationsSubscription,
+        execution_context_class=ExecutionContext,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         extensions=[
-            AnonymousGate,
-            partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+            partial(AddValidationRules, limit_rules(settings)),
+            AnonymousGate,  # before ValidationCache: an anonymous caller validates with its own rule
+            ParserCache,
+            ValidationCache,
         ],
     )
 
