@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -21,6 +22,7 @@ from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.resolvers import exports
 from gql.schema.root import schema
+from gql.timing import ServerTiming
 from runtime import db
 from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
@@ -100,5 +102,6 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/healthz", healthz),
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
         ],
+        middleware=[Middleware(ServerTiming)],
         lifespan=lifespan,
     )

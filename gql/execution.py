@@ -1,21 +1,61 @@
-"""The GraphQL execution context, with a shorter path for plain scalar fields.
+"""The GraphQL execution context, with shorter paths for the fields a list page is made of.
 
-A list page is mostly scalar fields read straight off an object (subject, status, dueAt),
-and graphql-core spends more on each of them (a resolve info, the awaitable checks, the
-generic completion) than on anything the field does. Those fields are answered here
-directly; anything else, and any value that is not a plain non-null scalar, takes the
-normal path, so errors are reported exactly as before.
+A page of 50 follow-ups is some 650 field executions, and graphql-core with Strawberry's
+resolver chain spends more on each of them (a resolve info, argument conversion, the
+awaitable checks, generic completion) than on what the field does. Two kinds of field are
+answered more directly here:
+
+- plain scalar fields read straight off the object (subject, status, dueAt);
+- link fields (a follow-up's client, assignee, type), marked with `link()`, whose object
+  the list has already loaded (Loaders.prefetch);
+- the global `id` of a relay Node that keeps Strawberry's own way of making it.
+
+Anything else, and any value these paths are unsure of, takes graphql-core's own path, so
+results and errors are exactly as before.
 """
 
+from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLObjectType, is_leaf_type, is_non_null_type
+from graphql import GraphQLField, GraphQLObjectType, is_leaf_type, is_non_null_type
 from graphql.execution.collect_fields import FieldDetailsList
+from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path
+from strawberry import relay
+from strawberry.relay import GlobalID
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 # Strawberry's resolver for a field with no resolver of its own: it only reads the attribute.
 BASIC_RESOLVER = "_get_basic_result"
+LINK = "followups.link"
+NODE_ID = relay.Node._id.__func__  # type: ignore[attr-defined]
+NODE_RESOLVE_ID = relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
+NODE_RESOLVE_TYPENAME = relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
+
+
+def link(loader: str, attribute: str) -> dict[str, tuple[str, str]]:
+    """Field metadata: the field is the object `loader` loads by the id in `attribute`."""
+    return {LINK: (loader, attribute)}
+
+
+def link_of(field: GraphQLField) -> tuple[str, str] | None:
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return definition.metadata.get(LINK) if definition is not None else None
+
+
+def is_plain_node_id(field: GraphQLField, source: Any) -> bool:
+    """Whether the field is a Node's `id`, made the way Strawberry's Node makes it."""
+    definition = field.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    resolver = definition.base_resolver if definition is not None else None
+    return (
+        resolver is not None
+        and getattr(resolver.wrapped_func, "__func__", None) is NODE_ID
+        and isinstance(source, relay.Node)
+        and type(source).resolve_id.__func__ is NODE_RESOLVE_ID  # type: ignore[attr-defined]
+        and type(source).resolve_typename.__func__ is NODE_RESOLVE_TYPENAME  # type: ignore[attr-defined]
+        and is_non_null_type(field.type)
+    )
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -28,18 +68,76 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         field = self.schema.get_field(parent_type, field_details_list[0].node.name.value)
-        resolve = field.resolve if field is not None else None
-        if resolve is not None and getattr(resolve, "__name__", "") == BASIC_RESOLVER:
-            leaf = field.type.of_type if is_non_null_type(field.type) else field.type
-            if is_leaf_type(leaf) and self.middleware_manager is None:
-                value = resolve(source, None)
-                if value is not None and not isinstance(value, Exception):
-                    try:
-                        coerced = leaf.coerce_output_value(value)
-                    except Exception:  # the normal path below reports it at its path
-                        coerced = None
-                    if coerced is not None:
-                        return coerced
+        if field is not None and field.resolve is not None and not self._has_middleware():
+            if getattr(field.resolve, "__name__", "") == BASIC_RESOLVER:
+                value = self._scalar(field, source)
+                if value is not None:
+                    return value
+            elif is_plain_node_id(field, source):
+                return field.type.of_type.coerce_output_value(
+                    GlobalID(parent_type.name, str(getattr(source, source.resolve_id_attr())))
+                )
+            elif (found := link_of(field)) is not None:
+                loaded = self.context_value.loaders.now_or_later(
+                    found[0], getattr(source, found[1])
+                )
+                if not self.is_awaitable(loaded):
+                    return self._complete(
+                        field, parent_type, loaded, field_details_list, path, position_context
+                    )
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def _has_middleware(self) -> bool:
+        """Strawberry always passes a manager; it has middleware only for resolve hooks."""
+        return bool(self.middleware_manager and self.middleware_manager.middlewares)
+
+    @staticmethod
+    def _scalar(field: GraphQLField, source: Any) -> Any:
+        """The serialized value of a plain scalar field, or None to leave it to graphql-core."""
+        leaf = field.type.of_type if is_non_null_type(field.type) else field.type
+        if not is_leaf_type(leaf):
+            return None
+        value = field.resolve(source, None)  # type: ignore[misc]
+        if value is None or isinstance(value, Exception):
+            return None
+        try:
+            return leaf.coerce_output_value(value)
+        except Exception:  # graphql-core's path reports it at its path
+            return None
+
+    def _complete(
+        self,
+        field: GraphQLField,
+        parent_type: GraphQLObjectType,
+        value: Any,
+        field_details_list: FieldDetailsList,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's completion of a resolved value, with its error handling."""
+        info = self.build_resolve_info(field, to_nodes(field_details_list), parent_type, path)
+        try:
+            completed = self.complete_value(
+                field.type, field_details_list, info, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._await_completed(completed, field, field_details_list, path)
+        return completed
+
+    async def _await_completed(
+        self,
+        completed: Awaitable[Any],
+        field: GraphQLField,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None

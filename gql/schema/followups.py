@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar
 import strawberry
 from strawberry import relay
 
+from gql.execution import LINK, link
 from gql.info import Info, selected_names
 from gql.schema.common import (
     ConflictError,
@@ -157,39 +158,39 @@ class FollowUp(LoadedNode):
     def is_overdue(self) -> bool:
         return followups.is_overdue(self.status, self.due_at)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("follow_up_type", "type_id"))
     def type(self, info: Info) -> FollowUpType:
         return info.context.loaders.now_or_later("follow_up_type", self.type_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("staff", "assignee_id"))
     def assignee(self, info: Info) -> Staff | None:
         return info.context.loaders.now_or_later("staff", self.assignee_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("staff", "created_by_id"))
     def created_by(self, info: Info) -> Staff | None:
         return info.context.loaders.now_or_later("staff", self.created_by_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("client", "client_id"))
     def client(self, info: Info) -> Client | None:
         return info.context.loaders.now_or_later("client", self.client_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("lead", "lead_id"))
     def lead(self, info: Info) -> Lead | None:
         return info.context.loaders.now_or_later("lead", self.lead_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("appointment", "appointment_id"))
     def appointment(self, info: Info) -> Appointment | None:
         return info.context.loaders.now_or_later("appointment", self.appointment_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("invoice", "invoice_id"))
     def invoice(self, info: Info) -> Invoice | None:
         return info.context.loaders.now_or_later("invoice", self.invoice_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("matter", "matter_id"))
     def matter(self, info: Info) -> Matter | None:
         return info.context.loaders.now_or_later("matter", self.matter_id)
 
-    @strawberry.field
+    @strawberry.field(metadata=link("installer", "installer_id"))
     def installer(self, info: Info) -> Installer | None:
         return info.context.loaders.now_or_later("installer", self.installer_id)
 
@@ -408,24 +409,14 @@ def ordering_from(order_by: FollowUpOrder | None) -> Ordering:
     return Ordering(order_by.field, order_by.direction == SortDirection.DESC)
 
 
-# The related objects of a follow-up: GraphQL field -> (loader, id attribute).
-FOLLOW_UP_LINKS: dict[str, tuple[str, str]] = {
-    "type": ("follow_up_type", "type_id"),
-    "assignee": ("staff", "assignee_id"),
-    "createdBy": ("staff", "created_by_id"),
-    "client": ("client", "client_id"),
-    "lead": ("lead", "lead_id"),
-    "appointment": ("appointment", "appointment_id"),
-    "invoice": ("invoice", "invoice_id"),
-    "matter": ("matter", "matter_id"),
-    "installer": ("installer", "installer_id"),
-}
-
-
 def selected_links(info: Info, *path: str) -> dict[str, tuple[str, str]]:
-    """The follow-up links the query selects at path below this field."""
+    """The follow-up link fields the query selects at path below this field."""
     names = selected_names(info, path)
-    return {name: link for name, link in FOLLOW_UP_LINKS.items() if name in names}
+    return {
+        name: field.metadata[LINK]
+        for field in FollowUp.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        if LINK in field.metadata and (name := _camel(field.python_name)) in names
+    }
 
 
 async def connection_for(
