@@ -73,13 +73,47 @@ def embedded() -> bool:
 _running: set[asyncio.Task[None]] = set()
 
 
+_held: dict[asyncio.TimerHandle, tuple[Task, tuple[Any, ...]]] = {}
+
+
 def dispatch(work: Task, *args: Any, delay_seconds: float = 0.0) -> None:
-    """Sends the task to the workers (Redis), or runs it here after the delay (embedded)."""
-    if not embedded():
-        work.actor.send_with_options(args=args, delay=int(delay_seconds * 1000) or None)
-        return
+    """After the delay, sends the task to the workers (Redis) or runs it here (embedded).
+
+    With Redis the caller (the scheduler) holds the message until it is due rather than
+    using Dramatiq's delayed messages: a delayed message costs the worker a second fetch,
+    hold, re-enqueue and ack, half its time when thousands fall due at once. Holding is
+    safe because what is dispatched is leased in the database: a scheduler that dies with
+    messages held loses nothing, the lease hands the work out again (release_held sends
+    them on a clean stop, so nothing waits for a lease then).
+    """
     loop = asyncio.get_running_loop()
-    loop.call_later(max(delay_seconds, 0.0), _start, work, args)
+    delay = max(delay_seconds, 0.0)
+    if embedded():
+        loop.call_later(delay, _start, work, args)
+        return
+    if delay <= 0:
+        work.actor.send(*args)
+        return
+    handle: asyncio.TimerHandle | None = None
+
+    def send() -> None:
+        _held.pop(handle, None)  # type: ignore[arg-type]
+        work.actor.send(*args)
+
+    handle = loop.call_later(delay, send)
+    _held[handle] = (work, args)
+
+
+def release_held() -> int:
+    """Sends every held message now, with Dramatiq's delay for the time it still has."""
+    released = 0
+    for handle, (work, args) in list(_held.items()):
+        handle.cancel()
+        remaining_ms = max(0, int((handle.when() - asyncio.get_running_loop().time()) * 1000))
+        work.actor.send_with_options(args=args, delay=remaining_ms or None)
+        released += 1
+    _held.clear()
+    return released
 
 
 def _start(work: Task, args: tuple[Any, ...]) -> None:

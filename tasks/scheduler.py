@@ -12,7 +12,7 @@ from datetime import timedelta
 from runtime import clock
 from runtime.settings import get_settings
 from services import digests, notifications, rotting, timers
-from tasks.broker import dispatch
+from tasks.broker import dispatch, release_held
 from tasks.notifications import deliver
 from tasks.timers import fire_timer
 
@@ -50,4 +50,5 @@ async def run(stop: asyncio.Event) -> None:
         if not busy:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), get_settings().scheduler_poll_seconds)
-    log.info("scheduler stopped")
+    released = release_held()
+    log.info("scheduler stopped (%d held messages sent on with their delay)", released)
