@@ -50,7 +50,7 @@ async def plan(staff: Staff) -> Timer | None:
     )
 
 
-async def fire(timer: Timer) -> None:
+async def fire(timer: timers.DueTimer) -> None:
     staff = await Staff.get_or_none(id=timer.target_id)
     if staff is None or not staff.is_active:
         return

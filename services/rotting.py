@@ -353,7 +353,7 @@ async def plan(org_id: int) -> Timer:
     )
 
 
-async def fire(timer: Timer) -> None:
+async def fire(timer: timers.DueTimer) -> None:
     """The timer's daily scan of one organization, then the next day's timer."""
     if not await Organization.filter(id=timer.target_id).exists():
         return

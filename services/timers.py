@@ -8,13 +8,14 @@ second run changes nothing.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise import Tortoise
+from tortoise import Tortoise, timezone
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from models.timers import Timer, TimerKind, TimerStatus
 from runtime import clock
 from runtime.settings import get_settings
+from services.followup_queries import Sql, fetch_rows, moment
 
 LIVE = (TimerStatus.SCHEDULED, TimerStatus.CLAIMED)
 MAX_ATTEMPTS = 8
@@ -97,19 +98,43 @@ def _due_or_expired(now: datetime, horizon: datetime) -> Q:
     )
 
 
-async def lock_claimed(timer_id: int) -> Timer | None:
-    """Inside a transaction: the timer, locked, if it is still ours to act on."""
-    timer = await Timer.filter(id=timer_id).select_for_update().first()
-    if timer is None or timer.status != TimerStatus.CLAIMED:
+@dataclass(frozen=True)
+class DueTimer:
+    """A claimed timer, locked for its actor: what the handlers act on."""
+
+    id: int
+    kind: TimerKind
+    target_id: int
+    fire_at: datetime
+    dedupe_key: str
+
+
+async def lock_claimed(timer_id: int) -> DueTimer | None:
+    """Inside a transaction: the timer, locked, if it is still ours to act on.
+
+    This and finish() run for every timer that fires, so they are hand-written statements."""
+    sql = Sql()
+    lock = " FOR UPDATE" if sql.postgres else ""  # SQLite: the transaction is the only writer
+    rows = await fetch_rows(
+        "SELECT id, kind, target_id, fire_at, dedupe_key, status FROM timer "
+        f"WHERE id = {sql.bind(timer_id)}{lock}",
+        sql.values,
+    )
+    if not rows or rows[0]["status"] != TimerStatus.CLAIMED.value:
         return None
-    return timer
+    row = rows[0]
+    fire_at = moment(row["fire_at"])
+    assert fire_at is not None
+    return DueTimer(row["id"], TimerKind(row["kind"]), row["target_id"], fire_at, row["dedupe_key"])
 
 
-async def finish(timer: Timer) -> None:
-    timer.status = TimerStatus.DONE
-    timer.done_at = clock.now()
-    timer.lease_until = None
-    await timer.save(update_fields=["status", "done_at", "lease_until", "updated_at"])
+async def finish(timer: DueTimer) -> None:
+    sql = Sql()
+    await fetch_rows(
+        f"UPDATE timer SET status = {sql.bind(TimerStatus.DONE)}, done_at = {sql.bind(clock.now())}, "
+        f"lease_until = NULL, updated_at = {sql.bind(timezone.now())} WHERE id = {sql.bind(timer.id)}",
+        sql.values,
+    )
 
 
 async def failed(timer_id: int, error: str) -> None:

@@ -3,18 +3,19 @@
 import logging
 from collections.abc import Awaitable, Callable
 
-from models.timers import Timer, TimerKind
+from models.timers import TimerKind
 from services import digests, events, followups, reminders, rotting, timers
+from services.timers import DueTimer
 from tasks.broker import task
 
 log = logging.getLogger("followups.tasks")
 
 
-async def _mark_missed(timer: Timer) -> None:
+async def _mark_missed(timer: DueTimer) -> None:
     await followups.mark_missed(timer.target_id)
 
 
-HANDLERS: dict[TimerKind, Callable[[Timer], Awaitable[None]]] = {
+HANDLERS: dict[TimerKind, Callable[[DueTimer], Awaitable[None]]] = {
     TimerKind.REMINDER: reminders.fire_reminder,
     TimerKind.OVERDUE: reminders.fire_overdue,
     TimerKind.MARK_MISSED: _mark_missed,
