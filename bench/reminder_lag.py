@@ -4,7 +4,7 @@ to websocket subscribers. Lag = when the notification frame arrives on the socke
 the reminder's scheduled fire time (dueAt - offset), both on this machine's clock.
 
     .venv/bin/python -m bench.reminder_lag
-    .venv/bin/python -m bench.reminder_lag --follow-ups 10000 --staff 20 --worker-threads 8
+    .venv/bin/python -m bench.reminder_lag --follow-ups 10000 --staff 20 --worker-threads 16
 
 It recreates the PostgreSQL database (default followups_bench_lag) and FLUSHDBs the Redis
 logical database it is given (default redis://127.0.0.1:6379/7, never db 0). Each follow-up
@@ -423,7 +423,7 @@ def main() -> None:
         "(seconds); services: every one through create_follow_up (~45/s idle)",
     )
     parser.add_argument("--create-concurrency", type=int, default=12)
-    parser.add_argument("--worker-threads", type=int, default=8)
+    parser.add_argument("--worker-threads", type=int, default=16)
     parser.add_argument(
         "--worker-timeout-ms",
         type=int,

@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import redis.asyncio as redis
@@ -22,14 +22,22 @@ QUEUE_SIZE = 1000
 
 
 class Subscription:
-    """Messages of one channel for one consumer, in order."""
+    """Messages of one channel for one consumer, in order.
 
-    def __init__(self, bus: "Bus", channel: str) -> None:
+    `accepts` picks the messages the consumer wants as they arrive, so a websocket that
+    waits for one person's notifications is not woken for everyone else's."""
+
+    def __init__(
+        self, bus: "Bus", channel: str, accepts: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
         self.bus = bus
         self.channel = channel
+        self.accepts = accepts
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
 
     def deliver(self, message: dict[str, Any]) -> None:
+        if self.accepts is not None and not self.accepts(message):
+            return
         if self.queue.full():
             self.queue.get_nowait()  # a stalled consumer loses the oldest, never blocks others
             log.warning("subscriber on %s is behind: dropped its oldest event", self.channel)
@@ -57,8 +65,10 @@ class Bus:
             subscription.deliver(message)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
-        subscription = Subscription(self, channel)
+    async def subscribe(
+        self, channel: str, accepts: Callable[[dict[str, Any]], bool] | None = None
+    ) -> AsyncIterator[Subscription]:
+        subscription = Subscription(self, channel, accepts)
         first = not self.subscribers[channel]
         self.subscribers[channel].add(subscription)
         try:

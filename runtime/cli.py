@@ -140,7 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("export-schema", help="print the SDL").set_defaults(run=_export_schema)
     worker = commands.add_parser("worker", help="Dramatiq worker for all actors (needs REDIS_URL)")
-    worker.add_argument("--threads", type=int, default=8)
+    worker.add_argument(
+        "--threads",
+        type=int,
+        default=16,
+        help="actors in flight; each mostly waits on PostgreSQL, so more than cores (16)",
+    )
     worker.add_argument(
         "--poll-ms", type=int, default=100, help="how long an idle consumer waits for messages"
     )

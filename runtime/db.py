@@ -21,8 +21,23 @@ MODEL_MODULES = [
 ]
 
 
-def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+def with_pool_size(url: str) -> str:
+    """PostgreSQL URLs get the pool size setting unless they name one (Tortoise reads it
+    from the URL). A worker's async actors each hold a connection for their transaction,
+    so a pool smaller than its threads makes them queue (bench.reminder_lag)."""
+    if not is_postgres(url) or "maxsize=" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}maxsize={get_settings().database_pool_size}"
+
+
+def is_postgres(database_url: str | None = None) -> bool:
     url = database_url or get_settings().database_url
+    return url.startswith(("postgres://", "postgresql://", "asyncpg://", "psycopg://"))
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    url = with_pool_size(database_url or get_settings().database_url)
     return {
         "connections": {"default": url},
         "apps": {
@@ -39,11 +54,6 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
 
 # Read by the `tortoise` command line (`tortoise makemigrations`), see [tool.tortoise].
 TORTOISE_ORM = tortoise_config()
-
-
-def is_postgres(database_url: str | None = None) -> bool:
-    url = database_url or get_settings().database_url
-    return url.startswith(("postgres://", "postgresql://", "asyncpg://", "psycopg://"))
 
 
 async def migrate(database_url: str | None = None) -> None:

@@ -12,6 +12,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = "sqlite://followups.sqlite3"
+    database_pool_size: int = Field(
+        16,
+        description="most PostgreSQL connections per process; the pool grows to it as needed "
+        "(a maxsize= in DATABASE_URL wins)",
+    )
     redis_url: str | None = None
     secret_key: str = DEV_SECRET_KEY
     host: str = "127.0.0.1"

@@ -185,8 +185,12 @@ class NotificationsSubscription:
         caller = info.context.require_caller()
         seen_up_to = decode_id(after, "Notification", "after") if after is not None else None
         seen = _Seen()
+
         # Listen first, then read the gap: whatever commits in between arrives either way.
-        async with get_bus().subscribe(org_channel(caller.org_id)) as live:
+        def mine(event: dict[str, Any]) -> bool:
+            return event.get("type") == "notification" and event.get("recipient") == caller.staff_id
+
+        async with get_bus().subscribe(org_channel(caller.org_id), accepts=mine) as live:
             if seen_up_to is not None:
                 for notification_id in await notifications.newer_than(caller, seen_up_to):
                     found = await _notification(caller, notification_id)
@@ -194,8 +198,6 @@ class NotificationsSubscription:
                         yield found
             while True:
                 event = await live.get()
-                if event.get("type") != "notification" or event["recipient"] != caller.staff_id:
-                    continue
                 if seen_up_to is not None and event["id"] <= seen_up_to:
                     continue
                 found = await _notification(caller, event["id"])
@@ -210,11 +212,13 @@ class NotificationsSubscription:
     ) -> AsyncGenerator[FollowUpEvent, None]:
         caller = info.context.require_caller()
         criteria = criteria_from(filter)
-        async with get_bus().subscribe(org_channel(caller.org_id)) as live:
+
+        def about_follow_ups(event: dict[str, Any]) -> bool:
+            return event.get("type") == "follow_up"
+
+        async with get_bus().subscribe(org_channel(caller.org_id), about_follow_ups) as live:
             while True:
                 event = await live.get()
-                if event.get("type") != "follow_up":
-                    continue
                 loaders = Loaders(caller)  # per event: fresh data, the caller's visibility
                 follow_up = await loaders.follow_up.load(event["id"])
                 if follow_up is None:
