@@ -365,7 +365,7 @@ def report(
         ("reminders fall due over", f"{args.spread_seconds:g} s"),
         ("worker", f"1 process, {args.worker_threads} threads, "
                    f"idle poll {args.worker_timeout_ms or 'default (100)'} ms, "
-                   f"pool {args.worker_pool or 'default (5)'}"),
+                   f"pool {args.worker_pool or 'DATABASE_POOL_SIZE (default 16)'}"),
         ("scheduler poll / look-ahead", f"{args.scheduler_poll_seconds or 'default (0.25)'} s / "
                                         f"{args.look_ahead_seconds or 'default (2)'} s"),
         ("notifications received", len(arrivals) - errors),

@@ -4,6 +4,7 @@ Every nested object loads through here, so a page of 50 costs the same statement
 """
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -123,3 +124,31 @@ class Loaders:
         found = await self.follow_up.load_many([ids[i] for i in lead_ids if i in ids])
         by_lead = dict(zip([i for i in lead_ids if i in ids], found, strict=True))
         return [by_lead.get(i) for i in lead_ids]
+
+
+class SharedRows:
+    """Follow-ups read once per bus event for every subscriber in this process, not once
+    per subscriber: a change broadcast to 2,000 sockets would otherwise be 2,000 identical
+    queries. Each subscriber still gets only what its caller may see."""
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep
+        self.rows: OrderedDict[tuple[int, int, int], asyncio.Future[Any]] = OrderedDict()
+
+    async def follow_up(self, caller: Caller, event: dict[str, Any]) -> fu.FollowUp | None:
+        key = (caller.org_id, int(event["id"]), int(event["arrival"]))
+        loading = self.rows.get(key)
+        if loading is None:
+            loading = asyncio.ensure_future(
+                rows_by_ids(FollowUpModel, caller, [key[1]], columns(fu.FollowUp))
+            )
+            self.rows[key] = loading
+            while len(self.rows) > self.keep:
+                self.rows.popitem(last=False)
+        row = (await asyncio.shield(loading)).get(key[1])
+        if row is None or any(row[k] != v for k, v in follow_up_owner(caller).items()):
+            return None
+        return build(fu.FollowUp, row)
+
+
+shared_rows = SharedRows()

@@ -7,6 +7,7 @@ deliver: consumers that must not miss anything read the gap from the database.
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 from collections import defaultdict
@@ -56,13 +57,20 @@ class Bus:
 
     def __init__(self) -> None:
         self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
+        self.arrivals = itertools.count(1)
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         self._fan_out(channel, message)
 
     def _fan_out(self, channel: str, message: dict[str, Any]) -> None:
-        for subscription in list(self.subscribers.get(channel, ())):
-            subscription.deliver(message)
+        """Every subscriber gets the same copy, numbered in this process's order of arrival,
+        so they can share work done once per message (gql.loaders.SharedRows)."""
+        subscriptions = list(self.subscribers.get(channel, ()))
+        if not subscriptions:
+            return
+        numbered = {**message, "arrival": next(self.arrivals)}
+        for subscription in subscriptions:
+            subscription.deliver(numbered)
 
     @contextlib.asynccontextmanager
     async def subscribe(

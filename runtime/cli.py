@@ -20,6 +20,9 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        # Frames are small JSON; per-socket zlib contexts cost more memory than they save
+        # bytes, and an idle subscriber should cost little (bench.fanout).
+        ws_per_message_deflate=False,
     )
     return 0
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info
-from gql.loaders import Loaders
+from gql.loaders import Loaders, shared_rows
 from gql.resolvers.payloads import payload
 from gql.schema.common import decode_id
 from gql.schema.followups import FollowUpEvent, FollowUpEventKind, FollowUpFilter, criteria_from
@@ -219,8 +219,7 @@ class NotificationsSubscription:
         async with get_bus().subscribe(org_channel(caller.org_id), about_follow_ups) as live:
             while True:
                 event = await live.get()
-                loaders = Loaders(caller)  # per event: fresh data, the caller's visibility
-                follow_up = await loaders.follow_up.load(event["id"])
+                follow_up = await shared_rows.follow_up(caller, event)  # as the caller may see it
                 if follow_up is None:
                     continue
                 if filter is not None and not await followup_queries.matches(
