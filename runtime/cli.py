@@ -23,6 +23,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Frames are small JSON; per-socket zlib contexts cost more memory than they save
         # bytes, and an idle subscriber should cost little (bench.fanout).
         ws_per_message_deflate=False,
+        ws_ping_interval=None,  # gql.websockets pings (graphql-transport-ws) and guards sockets
     )
     return 0
 

@@ -15,6 +15,7 @@ from tortoise import Tortoise
 
 from models.followups import (
     OPEN_STATUSES,
+    FollowUp,
     Priority,
     SatisfactionOutcome,
     Status,
@@ -22,7 +23,7 @@ from models.followups import (
 from runtime import clock
 from services.errors import ValidationFailed
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
-from services.visibility import Caller
+from services.visibility import Caller, typed_rows
 
 # PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
 SEARCH_DOCUMENT = "f.search_vector"
@@ -186,6 +187,22 @@ async def find(
     caller: Caller, criteria: Criteria, ordering: Ordering, page: PageRequest
 ) -> Page[int]:
     """A page of follow-up ids in order, with keyset cursors that stay put under inserts."""
+    rows, found = await _page(caller, criteria, ordering, page, [])
+    return replace(found, items=[row["id"] for row in rows])
+
+
+async def find_rows(
+    caller: Caller, criteria: Criteria, ordering: Ordering, page: PageRequest, columns: list[str]
+) -> Page[dict[str, Any]]:
+    """A page as typed follow-up rows with those columns: the list and its rows in one
+    statement."""
+    rows, found = await _page(caller, criteria, ordering, page, columns)
+    return replace(found, items=typed_rows(FollowUp, columns, rows))
+
+
+async def _page(
+    caller: Caller, criteria: Criteria, ordering: Ordering, page: PageRequest, columns: list[str]
+) -> tuple[list[dict[str, Any]], Page[Any]]:
     size = page.size()
     sql = Sql()
     where = where_clause(sql, caller, criteria)
@@ -197,8 +214,10 @@ async def find(
         operator = "<" if descending else ">"
         where += f" AND ({column}, f.id) {operator} ({sql.bind(value)}, {sql.bind(last_id)})"
     direction = "DESC" if descending else "ASC"
+    projection = FollowUp._meta.fields_db_projection
+    extra = "".join(f', f.{projection[name]} AS "{name}"' for name in columns if name != "id")
     rows = await fetch_rows(
-        f"SELECT f.id, {column} AS sort_value FROM follow_up f WHERE {where} "
+        f"SELECT f.id, {column} AS sort_value{extra} FROM follow_up f WHERE {where} "
         f"ORDER BY {column} {direction}, f.id {direction} LIMIT {sql.bind(size + 1)}",
         sql.values,
     )
@@ -207,8 +226,8 @@ async def find(
     if page.backwards:
         rows.reverse()
     cursors = [encode_cursor([_cursor_value(row["sort_value"]), row["id"]]) for row in rows]
-    return Page(
-        items=[row["id"] for row in rows],
+    return rows, Page(
+        items=[],
         cursors=cursors,
         has_next_page=more if not page.backwards else page.before is not None,
         has_previous_page=more if page.backwards else page.after is not None,

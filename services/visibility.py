@@ -101,6 +101,13 @@ async def rows_by_ids(
         f"AND id IN ({', '.join(marks[1 + len(equal) :])})",
         values,
     )
-    convert = [(c, meta.fields_map[c].to_python_value) for c in columns]
-    typed = ({column: to_python(row[column]) for column, to_python in convert} for row in rows)
-    return {row["id"]: row for row in typed}
+    return {row["id"]: row for row in typed_rows(model, columns, rows)}
+
+
+def typed_rows(
+    model: type[Model], columns: list[str], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Raw rows with each column typed as Tortoise types it (enums, JSON, SQLite's text
+    timestamps and 0/1 booleans)."""
+    convert = [(c, model._meta.fields_map[c].to_python_value) for c in columns]
+    return [{column: to_python(row[column]) for column, to_python in convert} for row in rows]

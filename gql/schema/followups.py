@@ -38,6 +38,7 @@ from gql.schema.notifications import (
     reminder_from_model,
 )
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
+from gql.schema.rows import build, columns
 from gql.schema.staff import Staff
 from services import followup_queries, followups
 from services.followup_queries import Criteria, Ordering
@@ -430,11 +431,12 @@ async def connection_for(
         # of rows costs as long to count as the page costs to build.
         counting = asyncio.ensure_future(followup_queries.count(caller, criteria))
     try:
-        page = await followup_queries.find(caller, criteria, ordering, request)
-        nodes = await info.context.loaders.follow_up.load_many(page.items)
-        await info.context.loaders.prefetch(
-            [node for node in nodes if node is not None], selected_links(info, "edges", "node")
+        page = await followup_queries.find_rows(
+            caller, criteria, ordering, request, columns(FollowUp)
         )
+        nodes = [build(FollowUp, row) for row in page.items]
+        info.context.loaders.follow_up.prime_many({node.id: node for node in nodes})
+        await info.context.loaders.prefetch(nodes, selected_links(info, "edges", "node"))
     except BaseException:
         if counting is not None:
             counting.cancel()
@@ -442,7 +444,6 @@ async def connection_for(
     edges = [
         relay.Edge(node=node, cursor=cursor)
         for node, cursor in zip(nodes, page.cursors, strict=True)
-        if node is not None
     ]
     return FollowUpConnection(
         edges=edges,
