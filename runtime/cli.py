@@ -20,10 +20,12 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
-        # Frames are small JSON; per-socket zlib contexts cost more memory than they save
-        # bytes, and an idle subscriber should cost little (bench.fanout).
+        # An idle subscriber should cost little (bench.fanout): wsproto keeps no tasks of its
+        # own per socket, and frames are small JSON, so per-socket zlib contexts cost more
+        # memory than they save bytes. gql.websockets pings and guards the sockets.
+        ws="wsproto",
         ws_per_message_deflate=False,
-        ws_ping_interval=None,  # gql.websockets pings (graphql-transport-ws) and guards sockets
+        ws_ping_interval=None,
     )
     return 0
 
