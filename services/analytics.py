@@ -40,7 +40,8 @@ from models.followups import (
 )
 from services import validation
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows, ratio, status_in
+from services.followup_queries import ratio, status_in
+from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start
 

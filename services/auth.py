@@ -24,7 +24,7 @@ from models.staff import RefreshToken, Role, Session, Staff
 from runtime import clock
 from runtime.settings import get_settings
 from services.errors import AuthenticationFailed, RateLimited
-from services.followup_queries import Sql, fetch_rows
+from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 
 ALGORITHM = "HS256"

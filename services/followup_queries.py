@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from tortoise import Tortoise
-
 from models.followups import (
     OPEN_STATUSES,
     FollowUp,
@@ -23,7 +21,8 @@ from models.followups import (
 from runtime import clock
 from services.errors import ValidationFailed
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
-from services.visibility import Caller, typed_rows
+from services.sql import Sql, fetch_rows, typed_rows
+from services.visibility import Caller
 
 # PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
 SEARCH_DOCUMENT = "f.search_vector"
@@ -64,39 +63,6 @@ class Criteria:
 
     def only_statuses(self, statuses: list[Status]) -> "Criteria":
         return replace(self, statuses=statuses)
-
-
-class Sql:
-    """Collects bind values and writes placeholders in the connection's dialect."""
-
-    def __init__(self) -> None:
-        self.postgres = Tortoise.get_connection("default").capabilities.dialect == "postgres"
-        self.values: list[Any] = []
-
-    def bind(self, value: Any) -> str:
-        if isinstance(value, Enum):
-            value = value.value
-        if isinstance(value, datetime) and not self.postgres:
-            value = str(value.astimezone(UTC))  # the text form Tortoise stores in SQLite
-        self.values.append(value)
-        # Numbered in both dialects, so a query may use its binds in any textual order.
-        return f"${len(self.values)}" if self.postgres else f"?{len(self.values)}"
-
-    def bind_all(self, values: list[Any]) -> str:
-        return ", ".join(self.bind(value) for value in values)
-
-    def ranges(self, ranges: Iterable[tuple[int, datetime, datetime]]) -> str:
-        """Numbered time ranges as VALUES rows, for `WITH name(n, starts, ends) AS (VALUES …)`."""
-        return ", ".join(
-            f"({self.bind_typed(n, 'integer')}, {self.bind_typed(starts, 'timestamptz')}, "
-            f"{self.bind_typed(ends, 'timestamptz')})"
-            for n, starts, ends in ranges
-        )
-
-    def bind_typed(self, value: Any, postgres_type: str) -> str:
-        """A placeholder PostgreSQL cannot infer a type for (e.g. inside VALUES)."""
-        placeholder = self.bind(value)
-        return f"CAST({placeholder} AS {postgres_type})" if self.postgres else placeholder
 
 
 def search_terms(text: str | None) -> list[str]:
@@ -247,19 +213,6 @@ def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[
         return datetime.fromisoformat(raw).astimezone(UTC), int(last_id)
     except (TypeError, ValueError) as error:
         raise ValidationFailed(field_name, "The cursor does not fit this ordering.") from error
-
-
-async def fetch_rows(query: str, values: list[Any]) -> list[dict[str, Any]]:
-    return await Tortoise.get_connection("default").execute_query_dict(query, values)
-
-
-def moment(value: Any) -> datetime | None:
-    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite the stored ISO text."""
-    if value is None:
-        return None
-    if not isinstance(value, datetime):
-        value = datetime.fromisoformat(str(value))
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def ratio(part: int, whole: int) -> float:

@@ -22,7 +22,7 @@ from models.staff import Staff
 from runtime import clock
 from services import events, preferences, timers
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows
+from services.sql import Sql, fetch_rows, typed_rows
 from services.visibility import Caller
 
 log = logging.getLogger("followups.notifications")
@@ -87,15 +87,13 @@ async def _insert_once(notice: Notice, created_at: datetime) -> int | None:
 
 
 async def _recipient(staff_id: int) -> dict[str, Any]:
+    """The recipient's preferences and zone."""
     sql = Sql()
+    columns = ["preferences", "timezone"]
     rows = await fetch_rows(
-        f"SELECT preferences, timezone FROM staff WHERE id = {sql.bind(staff_id)}", sql.values
+        f"SELECT {', '.join(columns)} FROM staff WHERE id = {sql.bind(staff_id)}", sql.values
     )
-    row = rows[0]
-    return {
-        "preferences": Staff._meta.fields_map["preferences"].to_python_value(row["preferences"]),
-        "timezone": row["timezone"],
-    }
+    return typed_rows(Staff, columns, rows)[0]
 
 
 async def _queue_deliveries(

@@ -18,8 +18,8 @@ from models.timers import TimerKind
 from runtime import clock
 from services import notifications, preferences, timers
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows
 from services.notifications import Notice
+from services.sql import Sql, fetch_rows
 from services.timers import DueTimer
 
 OPEN_VALUES = frozenset(status.value for status in OPEN_STATUSES)

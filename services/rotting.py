@@ -33,10 +33,10 @@ from models.timers import Timer, TimerKind
 from runtime import clock
 from services import events, followups, notifications, timers
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows, moment
 from services.followups import FollowUpDraft
 from services.notifications import Notice
 from services.pagination import Page, decode_cursor, encode_cursor
+from services.sql import Sql, fetch_rows, moment
 from services.validation import required_text
 from services.visibility import Caller, require_admin, require_manager
 

@@ -15,8 +15,9 @@ from models.followups import OPEN_STATUSES, CompletionOutcome, Status
 from runtime import clock
 from services import followup_queries as queries
 from services.errors import ValidationFailed
-from services.followup_queries import Criteria, Sql, moment
+from services.followup_queries import Criteria
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
+from services.sql import Sql, moment
 from services.visibility import Caller
 
 

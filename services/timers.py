@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from models.timers import Timer, TimerKind, TimerStatus
 from runtime import clock
 from runtime.settings import get_settings
-from services.followup_queries import Sql, fetch_rows, moment
+from services.sql import Sql, fetch_rows, moment
 
 LIVE = (TimerStatus.SCHEDULED, TimerStatus.CLAIMED)
 MAX_ATTEMPTS = 8

@@ -14,7 +14,7 @@ from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
 from services import validation
 from services.errors import ValidationFailed
-from services.followup_queries import Sql, fetch_rows
+from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start
 

@@ -14,8 +14,9 @@ from services import followup_queries as queries
 from services import staff as staff_service
 from services import validation
 from services.errors import ValidationFailed
-from services.followup_queries import Criteria, Ordering, Sql, ratio
+from services.followup_queries import Criteria, Ordering, ratio
 from services.pagination import Page, PageRequest
+from services.sql import Sql
 from services.visibility import Caller, require_manager
 from services.zones import LocalDay, local_day, local_days, midnight, week_start
 
