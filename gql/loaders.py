@@ -21,7 +21,7 @@ from models.notifications import Notification as NotificationModel
 from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from models.staff import Staff as StaffModel
 from services import followups, notifications, reminders
-from services.visibility import Caller, follow_up_owner, rows_by_ids
+from services.visibility import Caller, follow_up_owner, may_see_follow_up, rows_by_ids
 
 
 def _by_id(
@@ -146,7 +146,7 @@ class SharedRows:
             while len(self.rows) > self.keep:
                 self.rows.popitem(last=False)
         row = (await asyncio.shield(loading)).get(key[1])
-        if row is None or any(row[k] != v for k, v in follow_up_owner(caller).items()):
+        if row is None or not may_see_follow_up(caller, row):
             return None
         return build(fu.FollowUp, row)
 

@@ -54,6 +54,12 @@ def follow_up_owner(caller: Caller) -> dict[str, int]:
     return {} if caller.sees_all_follow_ups else {"assignee_id": caller.staff_id}
 
 
+def may_see_follow_up(caller: Caller, row: dict[str, Any]) -> bool:
+    """The same rule as visible_follow_ups, for a row of the caller's organization already
+    read (one read shared by every live subscriber of an event)."""
+    return all(row[column] == value for column, value in follow_up_owner(caller).items())
+
+
 def visible_follow_ups(caller: Caller) -> QuerySet[FollowUp]:
     return scoped(FollowUp, caller).filter(**follow_up_owner(caller))
 
