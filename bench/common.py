@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,17 @@ def flush_redis(url: str) -> None:
         client.flushdb()
     finally:
         client.close()
+
+
+def run_against_flushed_redis(run: Callable[[Any], Awaitable[None]], args: Any) -> None:
+    """Runs a process benchmark whose Redis database gets FLUSHDB: never database 0, and
+    Ctrl-C stops its child processes with a clear word."""
+    if args.redis_url.rstrip("/").endswith("/0") or args.redis_url.count("/") < 3:
+        raise SystemExit("use a Redis logical database other than 0 (it gets FLUSHDB)")
+    try:
+        asyncio.run(run(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        raise SystemExit("interrupted: child processes stopped") from None
 
 
 def free_port() -> int:

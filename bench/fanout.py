@@ -39,6 +39,7 @@ from bench.common import (
     raise_fd_limit,
     recreate_database,
     rss_kb,
+    run_against_flushed_redis,
     table,
 )
 
@@ -288,12 +289,7 @@ def main() -> None:
             uvloop.install()
         asyncio.run(client_main())
         return
-    if args.redis_url.rstrip("/").endswith("/0") or args.redis_url.count("/") < 3:
-        raise SystemExit("use a Redis logical database other than 0 (it gets FLUSHDB)")
-    try:
-        asyncio.run(run(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        raise SystemExit("interrupted: child processes stopped") from None
+    run_against_flushed_redis(run, args)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,7 @@ from bench.common import (
     open_subscription,
     percentile,
     recreate_database,
+    run_against_flushed_redis,
     table,
 )
 
@@ -440,12 +441,7 @@ def main() -> None:
                         help="after the window, how long to wait for stragglers")  # fmt: skip
     parser.add_argument("--settle-seconds", type=float, default=5.0)
     args = parser.parse_args()
-    if args.redis_url.rstrip("/").endswith("/0") or args.redis_url.count("/") < 3:
-        raise SystemExit("use a Redis logical database other than 0 (it gets FLUSHDB)")
-    try:
-        asyncio.run(run(args))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        raise SystemExit("interrupted: child processes stopped") from None
+    run_against_flushed_redis(run, args)
 
 
 if __name__ == "__main__":
