@@ -87,11 +87,6 @@ class Loaders:
         self.deliveries = DataLoader(_rows_by_parent(notifications.deliveries_of))
         self.reminders = DataLoader(_rows_by_parent(reminders.reminders_of))
 
-    async def load_optional(self, name: str, pk: int | None) -> Any:
-        if pk is None:
-            return None
-        return await getattr(self, name).load(pk)
-
     def now_or_later(self, name: str, pk: int | None) -> Any:
         """The object itself when already loaded, else an awaitable of it.
 

@@ -72,8 +72,8 @@ class FollowUpNote:
     author_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def author(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.author_id)
+    def author(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.author_id)
 
 
 @strawberry.type(description="One contact attempt: the history behind the follow-up's summary.")
@@ -86,8 +86,8 @@ class ContactAttempt:
     staff_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def staff(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.staff_id)
+    def staff(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.staff_id)
 
 
 @strawberry.type
@@ -113,8 +113,8 @@ class FollowUpActivity:
         ]
 
     @strawberry.field
-    async def actor(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.actor_id)
+    def actor(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.actor_id)
 
 
 @strawberry.type

@@ -92,8 +92,8 @@ class Notification(LoadedNode):
     follow_up_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def follow_up(self, info: Info) -> FollowUpRef | None:
-        return await info.context.loaders.load_optional("follow_up", self.follow_up_id)
+    def follow_up(self, info: Info) -> FollowUpRef | None:
+        return info.context.loaders.now_or_later("follow_up", self.follow_up_id)
 
     @strawberry.field(description="Email, SMS, WhatsApp and push deliveries and their state.")
     async def deliveries(self, info: Info) -> list[Delivery]:

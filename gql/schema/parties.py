@@ -97,8 +97,8 @@ class Client(LoadedNode):
     owner_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def owner(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.owner_id)
+    def owner(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.owner_id)
 
     follow_ups: ConnectionRef = follow_ups_field("client_id")
     timeline: TimelineRef = timeline_field("client_id")
@@ -121,12 +121,12 @@ class Lead(LoadedNode):
     owner_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def installer(self, info: Info) -> Installer | None:
-        return await info.context.loaders.load_optional("installer", self.installer_id)
+    def installer(self, info: Info) -> Installer | None:
+        return info.context.loaders.now_or_later("installer", self.installer_id)
 
     @strawberry.field
-    async def owner(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.owner_id)
+    def owner(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.owner_id)
 
     @strawberry.field(description="The live (not cancelled) post-delivery follow-up, if any.")
     async def primary_follow_up(self, info: Info) -> FollowUpRef | None:
@@ -146,8 +146,8 @@ class Appointment(LoadedNode):
     client_id: strawberry.Private[int]
 
     @strawberry.field
-    async def client(self, info: Info) -> Client | None:
-        return await info.context.loaders.load_optional("client", self.client_id)
+    def client(self, info: Info) -> Client | None:
+        return info.context.loaders.now_or_later("client", self.client_id)
 
     follow_ups: ConnectionRef = follow_ups_field("appointment_id")
 
@@ -164,8 +164,8 @@ class Invoice(LoadedNode):
     client_id: strawberry.Private[int]
 
     @strawberry.field
-    async def client(self, info: Info) -> Client | None:
-        return await info.context.loaders.load_optional("client", self.client_id)
+    def client(self, info: Info) -> Client | None:
+        return info.context.loaders.now_or_later("client", self.client_id)
 
     follow_ups: ConnectionRef = follow_ups_field("invoice_id")
 
@@ -180,8 +180,8 @@ class Matter(LoadedNode):
     client_id: strawberry.Private[int]
 
     @strawberry.field
-    async def client(self, info: Info) -> Client | None:
-        return await info.context.loaders.load_optional("client", self.client_id)
+    def client(self, info: Info) -> Client | None:
+        return info.context.loaders.now_or_later("client", self.client_id)
 
     follow_ups: ConnectionRef = follow_ups_field("matter_id")
 

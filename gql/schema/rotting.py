@@ -19,8 +19,8 @@ class RottingClient:
     row: strawberry.Private[RottingParty]
 
     @strawberry.field(description="The client or the lead.")
-    async def party(self, info: Info) -> ClientOrLead | None:
-        return await info.context.loaders.load_optional(self.row.kind, self.row.party_id)
+    def party(self, info: Info) -> ClientOrLead | None:
+        return info.context.loaders.now_or_later(self.row.kind, self.row.party_id)
 
     @strawberry.field
     async def client(self, info: Info) -> Client | None:
@@ -58,8 +58,8 @@ class RottingClient:
         return self.row.rotting_days
 
     @strawberry.field
-    async def owner(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.row.owner_id)
+    def owner(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.row.owner_id)
 
 
 @strawberry.type

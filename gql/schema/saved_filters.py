@@ -182,8 +182,8 @@ class SavedFollowUpFilter:
         return strawberry.ID(global_id(TYPE_NAME, self.pk))
 
     @strawberry.field
-    async def owner(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.owner_id)
+    def owner(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.owner_id)
 
     @strawberry.field(description="You own it.")
     def is_mine(self) -> bool:

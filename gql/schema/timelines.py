@@ -51,16 +51,16 @@ class TimelineEntry:
         return f"{SUMMARIES[self.entry.kind]}: {subject}" if subject else SUMMARIES[self.entry.kind]
 
     @strawberry.field(description="The follow-up it concerns, if you may see it.")
-    async def follow_up(self, info: Info) -> FollowUp | None:
-        return await info.context.loaders.load_optional("follow_up", self.entry.follow_up_id)
+    def follow_up(self, info: Info) -> FollowUp | None:
+        return info.context.loaders.now_or_later("follow_up", self.entry.follow_up_id)
 
     @strawberry.field(description="That follow-up is open and past its due time now.")
     def follow_up_overdue(self) -> bool:
         return self.entry.follow_up_overdue
 
     @strawberry.field(description="Who did it (for notifications: who received it).")
-    async def actor(self, info: Info) -> Staff | None:
-        return await info.context.loaders.load_optional("staff", self.entry.actor_id)
+    def actor(self, info: Info) -> Staff | None:
+        return info.context.loaders.now_or_later("staff", self.entry.actor_id)
 
     @strawberry.field(description="A note's text or a contact attempt's notes.")
     def text(self) -> str | None:
