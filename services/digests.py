@@ -61,7 +61,7 @@ async def fire(timer: timers.DueTimer) -> None:
         await timers.schedule(TimerKind.DIGEST, staff.id, at, _dedupe_key(staff, at), staff.org_id)
 
 
-async def send(staff: Staff, at: datetime) -> Notification | None:
+async def send(staff: Staff, at: datetime) -> int | None:
     """Today's follow-ups, the overdue ones and what others changed since the last digest."""
     zone = ZoneInfo(staff.timezone)
     today: date = at.astimezone(zone).date()

@@ -40,14 +40,14 @@ class Notice:
     dedupe_key: str | None = None
 
 
-async def notify(notice: Notice, channels: list[str] | None = None) -> Notification | None:
+async def notify(notice: Notice, channels: list[str] | None = None) -> int | None:
     """Creates the notification once per dedupe key, queues its outbound deliveries and tells
-    live clients (after commit). `channels` overrides the recipient's choice for the kind.
+    live clients (after commit); returns its id, or None when the key was already used.
+    `channels` overrides the recipient's choice for the kind.
 
     Hand-written statements: every reminder, alert and digest passes here, and at thousands
     a minute Tortoise's statement building cost the worker more than the statements."""
-    created_at = timezone.now()
-    notification_id = await _insert_once(notice, created_at)
+    notification_id = await _insert_once(notice)
     if notification_id is None:
         return None  # this effect already happened (an earlier run, or a concurrent one)
     recipient = await _recipient(notice.recipient_id)
@@ -59,22 +59,17 @@ async def notify(notice: Notice, channels: list[str] | None = None) -> Notificat
     await events.emit_after_commit(
         notice.org_id, events.notification_event(notification_id, notice.recipient_id)
     )
-    return Notification(
-        id=notification_id, org_id=notice.org_id, recipient_id=notice.recipient_id,
-        kind=notice.kind, title=notice.title[:200], body=notice.body,
-        follow_up_id=notice.follow_up_id, client_id=notice.client_id,
-        dedupe_key=notice.dedupe_key, created_at=created_at, read_at=None,
-    )  # fmt: skip
+    return notification_id
 
 
-async def _insert_once(notice: Notice, created_at: datetime) -> int | None:
+async def _insert_once(notice: Notice) -> int | None:
     """The new notification's id, or None when its dedupe key is taken."""
     sql = Sql()
     values = ", ".join(
         sql.bind(value)
         for value in (
             notice.org_id, notice.recipient_id, notice.kind, notice.title[:200], notice.body,
-            notice.follow_up_id, notice.client_id, notice.dedupe_key, created_at,
+            notice.follow_up_id, notice.client_id, notice.dedupe_key, timezone.now(),
         )
     )  # fmt: skip
     rows = await fetch_rows(
