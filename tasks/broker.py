@@ -8,6 +8,7 @@ leased in the database, and the scheduler hands it out again when the lease runs
 """
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -73,7 +74,9 @@ def embedded() -> bool:
 _running: set[asyncio.Task[None]] = set()
 
 
-_held: dict[asyncio.TimerHandle, tuple[Task, tuple[Any, ...]]] = {}
+# Messages the scheduler holds until they are due: key -> (timer handle, task, args).
+_held: dict[int, tuple[asyncio.TimerHandle, Task, tuple[Any, ...]]] = {}
+_hold_keys = itertools.count()
 
 
 def dispatch(work: Task, *args: Any, delay_seconds: float = 0.0) -> None:
@@ -90,28 +93,26 @@ def dispatch(work: Task, *args: Any, delay_seconds: float = 0.0) -> None:
     delay = max(delay_seconds, 0.0)
     if embedded():
         loop.call_later(delay, _start, work, args)
-        return
-    if delay <= 0:
+    elif delay <= 0:
         work.actor.send(*args)
-        return
-    handle: asyncio.TimerHandle | None = None
+    else:
+        key = next(_hold_keys)
+        _held[key] = (loop.call_later(delay, _send_held, key), work, args)
 
-    def send() -> None:
-        _held.pop(handle, None)  # type: ignore[arg-type]
-        work.actor.send(*args)
 
-    handle = loop.call_later(delay, send)
-    _held[handle] = (work, args)
+def _send_held(key: int) -> None:
+    _, work, args = _held.pop(key)
+    work.actor.send(*args)
 
 
 def release_held() -> int:
     """Sends every held message now, with Dramatiq's delay for the time it still has."""
-    released = 0
-    for handle, (work, args) in list(_held.items()):
+    now = asyncio.get_running_loop().time()
+    released = len(_held)
+    for handle, work, args in _held.values():
         handle.cancel()
-        remaining_ms = max(0, int((handle.when() - asyncio.get_running_loop().time()) * 1000))
+        remaining_ms = max(0, int((handle.when() - now) * 1000))
         work.actor.send_with_options(args=args, delay=remaining_ms or None)
-        released += 1
     _held.clear()
     return released
 
