@@ -23,7 +23,7 @@ from gql.errors import formatted
 from gql.resolvers import exports
 from gql.schema.root import schema
 from gql.timing import ServerTiming
-from runtime import db
+from runtime import db, heap
 from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
 from tasks import scheduler
@@ -74,10 +74,14 @@ def create_app(manage_database: bool = True) -> Starlette:
         if manage_database and embedded():
             # The embedded default runs the scheduler and the tasks in this process.
             in_process = asyncio.create_task(scheduler.run(stop), name="scheduler")
+        tidy = asyncio.create_task(
+            heap.keep_tidy(stop, settings.full_collection_seconds), name="heap"
+        )
         try:
             yield
         finally:
             stop.set()
+            await tidy
             if in_process is not None:
                 await in_process
             await get_bus().close()
