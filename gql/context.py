@@ -1,6 +1,6 @@
 """Per-request context: who is calling, and DataLoaders scoped to them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +25,11 @@ class Context:
     def loaders(self) -> Loaders:
         """Built on first use: a websocket's subscriptions build their own per event."""
         return Loaders(self.caller)
+
+    def for_event(self) -> "Context":
+        """The same caller with loaders of its own: each subscription event reads linked
+        records as they are now, not as the connection first saw them."""
+        return replace(self)
 
     def become(self, caller: Caller) -> None:
         """A websocket authenticated in connection_init."""

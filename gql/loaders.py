@@ -11,6 +11,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from gql.execution import SharedExecution
 from gql.schema import followups as fu
 from gql.schema import notifications as notification_types
 from gql.schema import parties, staff
@@ -21,7 +22,13 @@ from models.notifications import Notification as NotificationModel
 from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from models.staff import Staff as StaffModel
 from services import followups, notifications, reminders
-from services.visibility import Caller, follow_up_owner, may_see_follow_up, rows_by_ids
+from services.visibility import (
+    Caller,
+    follow_up_owner,
+    may_see_follow_up,
+    rows_by_ids,
+    sharing_key,
+)
 
 
 def _by_id(
@@ -121,29 +128,44 @@ class Loaders:
         return [by_lead.get(i) for i in lead_ids]
 
 
-class SharedRows:
-    """Follow-ups read once per bus event for every subscriber in this process, not once
-    per subscriber: a change broadcast to 2,000 sockets would otherwise be 2,000 identical
-    queries. Each subscriber still gets only what its caller may see."""
+class SharedEvents:
+    """What one bus event shows its live subscribers, worked out once per process rather
+    than once per socket: the follow-up is read once, and every subscriber with the same
+    visibility.sharing_key receives the same FollowUpEvent, whose selection is then
+    executed once per distinct query (gql.execution.SharedExecution). A change broadcast
+    to 2,000 sockets would otherwise be 2,000 identical queries and executions. Each
+    subscriber still gets only what its caller may see."""
 
-    def __init__(self, keep: int = 256) -> None:
-        self.keep = keep
-        self.rows: OrderedDict[tuple[int, int, int], asyncio.Future[Any]] = OrderedDict()
+    def __init__(self, keep: int = 64) -> None:
+        self.keep = keep  # events remembered; an older one is simply worked out again
+        self.rows: OrderedDict[tuple[int, int], asyncio.Future[Any]] = OrderedDict()
+        self.views: dict[tuple[int, int], dict[tuple[Any, ...], fu.FollowUpEvent]] = {}
 
-    async def follow_up(self, caller: Caller, event: dict[str, Any]) -> fu.FollowUp | None:
-        key = (caller.org_id, int(event["id"]), int(event["arrival"]))
+    async def follow_up_event(
+        self, caller: Caller, event: dict[str, Any]
+    ) -> fu.FollowUpEvent | None:
+        key = (caller.org_id, int(event["arrival"]))
         loading = self.rows.get(key)
         if loading is None:
             loading = asyncio.ensure_future(
-                rows_by_ids(FollowUpModel, caller, [key[1]], columns(fu.FollowUp))
+                rows_by_ids(FollowUpModel, caller, [int(event["id"])], columns(fu.FollowUp))
             )
             self.rows[key] = loading
+            self.views[key] = {}
             while len(self.rows) > self.keep:
-                self.rows.popitem(last=False)
-        row = (await asyncio.shield(loading)).get(key[1])
+                self.views.pop(self.rows.popitem(last=False)[0], None)
+        row = (await asyncio.shield(loading)).get(int(event["id"]))
         if row is None or not may_see_follow_up(caller, row):
             return None
-        return build(fu.FollowUp, row)
+        views = self.views.setdefault(key, {})
+        view = views.get(sharing_key(caller))
+        if view is None:
+            view = views[sharing_key(caller)] = fu.FollowUpEvent(
+                kind=fu.FollowUpEventKind(event["kind"]),
+                follow_up=build(fu.FollowUp, row),
+                shared_execution=SharedExecution(),
+            )
+        return view
 
 
-shared_rows = SharedRows()
+shared_events = SharedEvents()

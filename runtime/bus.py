@@ -64,7 +64,7 @@ class Bus:
 
     def _fan_out(self, channel: str, message: dict[str, Any]) -> None:
         """Every subscriber gets the same copy, numbered in this process's order of arrival,
-        so they can share work done once per message (gql.loaders.SharedRows)."""
+        so they can share work done once per message (gql.loaders.SharedEvents)."""
         subscriptions = list(self.subscribers.get(channel, ()))
         if not subscriptions:
             return

@@ -60,6 +60,14 @@ def may_see_follow_up(caller: Caller, row: dict[str, Any]) -> bool:
     return all(row[column] == value for column, value in follow_up_owner(caller).items())
 
 
+def sharing_key(caller: Caller) -> tuple[Any, ...]:
+    """Callers with equal keys are shown exactly the same through any follow-up field: the
+    organization, the role, the time zone and, for those who see only their own
+    follow-ups, who they are. A live event is worked out once for each key."""
+    owner = None if caller.sees_all_follow_ups else caller.staff_id
+    return (caller.org_id, caller.role, caller.timezone, owner)
+
+
 def visible_follow_ups(caller: Caller) -> QuerySet[FollowUp]:
     return scoped(FollowUp, caller).filter(**follow_up_owner(caller))
 

@@ -8,10 +8,10 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info
-from gql.loaders import Loaders, shared_rows
+from gql.loaders import Loaders, shared_events
 from gql.resolvers.payloads import payload
 from gql.schema.common import decode_id
-from gql.schema.followups import FollowUpEvent, FollowUpEventKind, FollowUpFilter, criteria_from
+from gql.schema.followups import FollowUpEvent, FollowUpFilter, criteria_from
 from gql.schema.notifications import (
     ChannelChoice,
     Notification,
@@ -219,11 +219,13 @@ class NotificationsSubscription:
         async with get_bus().subscribe(org_channel(caller.org_id), about_follow_ups) as live:
             while True:
                 event = await live.get()
-                follow_up = await shared_rows.follow_up(caller, event)  # as the caller may see it
-                if follow_up is None:
+                shown = await shared_events.follow_up_event(
+                    caller, event
+                )  # as the caller may see it
+                if shown is None:
                     continue
                 if filter is not None and not await followup_queries.matches(
                     caller, criteria, event["id"]
                 ):
                     continue
-                yield FollowUpEvent(kind=FollowUpEventKind(event["kind"]), follow_up=follow_up)
+                yield shown

@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 import strawberry
 from strawberry import relay
 
-from gql.execution import LINK, link
+from gql.execution import LINK, SharedExecution, link
 from gql.info import Info, selected_names
 from gql.schema.common import (
     ConflictError,
@@ -468,3 +468,5 @@ def reminder_specs(values: list[ReminderInput] | None) -> list[ReminderSpec] | N
 class FollowUpEvent:
     kind: FollowUpEventKind
     follow_up: FollowUp
+    # Set when every subscriber with the same sharing key receives this very object.
+    shared_execution: strawberry.Private[SharedExecution | None] = None

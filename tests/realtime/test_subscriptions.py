@@ -175,3 +175,62 @@ async def test_the_legacy_protocol_when_enabled_authenticates_the_same_way(
         message["payload"]["data"]["followUpEvents"]["followUp"]["subject"] == "Old client sees it"
     )
     await connection.close()
+
+
+async def test_each_event_shows_linked_records_as_they_are_now(
+    api: Api, org: Org, live_url: str
+) -> None:
+    """A board open all day shows a renamed client under its new name on the next change."""
+    client_id = (
+        await api.data(
+            'mutation { createClient(input: {name: "Adeyemi Ltd"}) { ... on Client { id } } }',
+            token=org.admin,
+        )
+    )["createClient"]["id"]
+    board, _ = await connect(live_url, org.admin)
+    operation = await board.subscribe(
+        "subscription { followUpEvents { kind followUp { subject client { name } } } }"
+    )
+    created = await create_follow_up(api, org.admin, subject="Visa renewal", clientId=client_id)
+    event = (await board.next_data(operation))["followUpEvents"]
+    assert event["followUp"] == {"subject": "Visa renewal", "client": {"name": "Adeyemi Ltd"}}
+
+    renamed = await api.data(
+        'mutation($id: ID!) { updateClient(id: $id, input: {name: "Adeyemi & Sons"}) '
+        "{ __typename } }",
+        {"id": client_id},
+        token=org.admin,
+    )
+    assert renamed["updateClient"]["__typename"] == "Client"
+    await mutate(api, org.admin, "startFollowUp(id: $id)", {"id": created["id"]})
+    event = (await board.next_data(operation))["followUpEvents"]
+    assert event["kind"] == "STATUS_CHANGED"
+    assert event["followUp"]["client"] == {"name": "Adeyemi & Sons"}
+    await board.connection.close()
+
+
+async def test_subscribers_of_one_event_each_get_their_own_selection_and_filter(
+    api: Api, org: Org, live_url: str
+) -> None:
+    """One event is worked out once per distinct query; no socket gets another's shape."""
+    plain = "subscription { followUpEvents { kind followUp { subject } } }"
+    wider = "subscription { followUpEvents { followUp { subject priority dueAt } } }"
+    sockets = [await connect(live_url, org.admin) for _ in range(4)]
+    operations = [
+        await sockets[0][0].subscribe(plain),
+        await sockets[1][0].subscribe(plain),
+        await sockets[2][0].subscribe(wider),
+        await sockets[3][0].subscribe(EVENTS, {"f": {"priority": ["LOW"]}}),
+    ]
+    due = "2031-03-04T09:30:00Z"
+    await create_follow_up(api, org.admin, subject="Shared", priority="HIGH", dueAt=due)
+    await create_follow_up(api, org.admin, subject="Quiet", priority="LOW", dueAt=in_days(3))
+    received = [
+        (await client.next_data(operation))["followUpEvents"]
+        for (client, _), operation in zip(sockets, operations, strict=True)
+    ]
+    assert received[0] == received[1] == {"kind": "CREATED", "followUp": {"subject": "Shared"}}
+    assert received[2] == {"followUp": {"subject": "Shared", "priority": "HIGH", "dueAt": due}}
+    assert received[3] == {"kind": "CREATED", "followUp": {"subject": "Quiet", "status": "PENDING"}}
+    for client, _ in sockets:
+        await client.connection.close()
