@@ -171,60 +171,90 @@ def _hours(sql: Sql) -> str:
     return "(julianday(f.completed_at) - julianday(f.created_at)) * 24.0"
 
 
-def _statement(
-    sql: Sql, caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str]
-) -> str:
-    key, label, code, join = grouping
-    values = sql.ranges((b.n, b.starts, b.ends) for b in buckets)
+def _count_if(condition: str) -> str:
+    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
-    def within(column: str) -> str:
-        return f"f.{column} >= b.starts AND f.{column} < b.ends"
 
-    done = f"{status_in(DONE_STATUSES)} AND {within('completed_at')}"
-    due = within("due_at")
-    flags = {
-        "is_created": within("created_at"),
-        "is_done": done,
-        "is_on_time": f"{done} AND f.completed_at <= f.due_at",
-        "is_missed": f"{status_in([Status.MISSED])} AND {due}",
-        "is_cancelled": f"{status_in([Status.CANCELLED])} AND {within('cancelled_at')}",
-        "is_due": f"NOT {status_in([Status.CANCELLED])} AND {due}",
-        "is_due_done": f"{status_in(DONE_STATUSES)} AND {due}",
-        "is_issue": f"{done} AND f.has_issue = {sql.bind(True)}",
+@dataclass(frozen=True)
+class Moment:
+    """The follow-ups one set of figures counts: those whose `column` falls in a bucket
+    (and meet `condition`), each in the bucket it falls in."""
+
+    column: str
+    condition: str
+    figures: dict[str, str]  # name -> aggregate
+
+
+def _moments() -> list[Moment]:
+    """Conditions name our own enum values as literals, so each statement binds only its own
+    window and scope."""
+    done = status_in(DONE_STATUSES)
+    completion = {
+        "is_done": "count(*)",
+        "is_on_time": _count_if("f.completed_at <= f.due_at"),
+        "attempts": "sum(f.contact_attempt_count)",
+        "is_issue": _count_if("f.has_issue = TRUE"),
     }
     for outcome in CompletionOutcome:
-        flags[f"o_{outcome.value}"] = f"{done} AND f.outcome = {sql.bind(outcome)}"
+        completion[f"o_{outcome.value}"] = _count_if(f"f.outcome = '{outcome.value}'")
     for satisfaction in SatisfactionOutcome:
-        flags[f"s_{satisfaction.value}"] = (
-            f"{done} AND f.satisfaction_outcome = {sql.bind(satisfaction)}"
+        completion[f"s_{satisfaction.value}"] = _count_if(
+            f"f.satisfaction_outcome = '{satisfaction.value}'"
         )
-    columns = ", ".join(
-        f"CASE WHEN {cond} THEN 1 ELSE 0 END AS {name}" for name, cond in flags.items()
+    return [
+        Moment("completed_at", done, completion),
+        Moment("created_at", "", {"is_created": "count(*)"}),
+        Moment(
+            "due_at",
+            "",
+            {
+                "is_due": _count_if(f"NOT {status_in([Status.CANCELLED])}"),
+                "is_due_done": _count_if(done),
+                "is_missed": _count_if(status_in([Status.MISSED])),
+            },
+        ),
+        Moment("cancelled_at", status_in([Status.CANCELLED]), {"is_cancelled": "count(*)"}),
+    ]
+
+
+MOMENTS = _moments()
+
+
+def _statement(
+    sql: Sql,
+    caller: Caller,
+    buckets: list[Bucket],
+    grouping: tuple[str, str, str, str],
+    moment: Moment,
+) -> str:
+    """One moment's figures per bucket and group; completions also get their percentiles."""
+    key, label, code, join = grouping
+    values = sql.ranges((b.n, b.starts, b.ends) for b in buckets)
+    column = f"f.{moment.column}"
+    scope = (
+        f"f.org_id = {sql.bind(caller.org_id)} AND {column} >= {sql.bind(buckets[0].starts)} "
+        f"AND {column} < {sql.bind(buckets[-1].ends)}"
     )
-    scope = f"f.org_id = {sql.bind(caller.org_id)}"
+    if moment.condition:
+        scope += f" AND {moment.condition}"
     if not caller.is_manager:
         scope += f" AND f.assignee_id = {sql.bind(caller.staff_id)}"
-    touches = " OR ".join(
-        within(c) for c in ("created_at", "completed_at", "due_at", "cancelled_at")
+    source = (
+        f"FROM follow_up f JOIN buckets b ON {column} >= b.starts AND {column} < b.ends "
+        f"{join} WHERE {scope}"
     )
-    base = (
-        f"SELECT b.n AS bucket, {key} AS k, {label} AS label, {code} AS code, {columns}, "
-        f"CASE WHEN {done} THEN f.contact_attempt_count ELSE 0 END AS attempts, "
-        f"CASE WHEN {done} THEN {_hours(sql)} END AS hours "
-        f"FROM follow_up f JOIN buckets b ON ({touches}) {join} WHERE {scope}"
-    )
-    sums = ", ".join(f"sum({name}) AS {name}" for name in [*flags, "attempts"])
-    with_ = f"WITH buckets(n, starts, ends) AS (VALUES {values}), base AS ({base})"
+    with_ = f"WITH buckets(n, starts, ends) AS (VALUES {values})"
+    figures = ", ".join(f"{aggregate} AS {name}" for name, aggregate in moment.figures.items())
+    select = f"SELECT b.n AS bucket, {key} AS k, {label} AS label, {code} AS code, {figures}"
+    grouped = "GROUP BY bucket, k, label, code"
+    if moment.column != "completed_at":
+        return f"{with_} {select} {source} {grouped}"
     if sql.postgres:
         percentiles = ", ".join(
-            f"percentile_cont({p}) WITHIN GROUP (ORDER BY hours) FILTER (WHERE is_done = 1) "
-            f"AS {name}_hours"
+            f"percentile_cont({p}) WITHIN GROUP (ORDER BY {_hours(sql)}) AS {name}_hours"
             for name, p in PERCENTILES.items()
         )
-        return (
-            f"{with_} SELECT bucket, k, label, code, {sums}, {percentiles} "
-            "FROM base GROUP BY bucket, k, label, code"
-        )
+        return f"{with_} {select}, {percentiles} {source} {grouped}"
     # SQLite: rank the durations per group, then keep the two ranks around each percentile.
     positions = ", ".join(
         f"(c - 1) * {p} AS pos_{name}, CAST((c - 1) * {p} AS INTEGER) AS lo_{name}"
@@ -240,12 +270,12 @@ def _statement(
         f"p.{name}_{part}" for name in PERCENTILES for part in ("low", "high", "fraction")
     )
     return (
-        f"{with_}, ranked AS (SELECT bucket, k, hours, "
-        "row_number() OVER (PARTITION BY bucket, k ORDER BY hours) - 1 AS i, "
-        "count(*) OVER (PARTITION BY bucket, k) AS c FROM base WHERE is_done = 1), "
+        f"{with_}, ranked AS (SELECT b.n AS bucket, {key} AS k, {_hours(sql)} AS hours, "
+        f"row_number() OVER (PARTITION BY b.n, {key} ORDER BY {_hours(sql)}) - 1 AS i, "
+        f"count(*) OVER (PARTITION BY b.n, {key}) AS c {source}), "
         f"placed AS (SELECT ranked.*, {positions} FROM ranked), "
         f"pct AS (SELECT bucket, k, {picks} FROM placed GROUP BY bucket, k), "
-        f"agg AS (SELECT bucket, k, label, code, {sums} FROM base GROUP BY bucket, k, label, code) "
+        f"agg AS ({select} {source} {grouped}) "
         f"SELECT agg.*, {picked} FROM agg LEFT JOIN pct p ON p.bucket = agg.bucket AND p.k = agg.k"
     )
 
@@ -264,7 +294,7 @@ def _percentile(row: dict[str, Any], name: str) -> float | None:
 
 def _figures(row: dict[str, Any], key: Any, label: str) -> Figures:
     def n(name: str) -> int:
-        return int(row[name] or 0)
+        return int(row.get(name) or 0)
 
     return Figures(
         key=key,
@@ -286,11 +316,35 @@ def _figures(row: dict[str, Any], key: Any, label: str) -> Figures:
     )
 
 
+async def _moment_rows(
+    caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str], moment: Moment
+) -> list[dict[str, Any]]:
+    sql = Sql()
+    return await fetch_rows(_statement(sql, caller, buckets, grouping, moment), sql.values)
+
+
 async def _rows(
     caller: Caller, buckets: list[Bucket], grouping: tuple[str, str, str, str]
 ) -> list[dict[str, Any]]:
-    sql = Sql()
-    return await fetch_rows(_statement(sql, caller, buckets, grouping), sql.values)
+    """Every moment's figures, one row per bucket and group (a group missing from a
+    moment simply has none of its figures)."""
+    found = await asyncio.gather(
+        *(_moment_rows(caller, buckets, grouping, moment) for moment in MOMENTS)
+    )
+    merged: dict[tuple[int, Any], dict[str, Any]] = {}
+    for rows in found:
+        for row in rows:
+            merged.setdefault((int(row["bucket"]), row["k"]), {}).update(row)
+    return list(merged.values())
+
+
+def _summed(rows: list[dict[str, Any]], completions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The totals row: every count summed over the groups, the percentiles of them all."""
+    counts = [name for moment in MOMENTS for name in moment.figures]
+    total = dict(completions[0]) if completions else {}
+    total.update({name: sum(int(row.get(name) or 0) for row in rows) for name in counts})
+    total["code"] = None
+    return total
 
 
 # ---------------------------------------------------------------- the report
@@ -303,11 +357,13 @@ async def follow_up_analytics(
     _check_window(starts, ends)
     window = [Bucket(0, starts, ends)]
     buckets = week_buckets(starts, ends, caller.timezone) if group_by == GroupBy.WEEK else window
-    # Two statements on two connections at once: each reads every follow-up the window touches.
-    rows, total_rows = await asyncio.gather(
-        _rows(caller, buckets, _KEYS[group_by]), _rows(caller, window, _TOTALS)
+    # Every statement on its own connection at once. The groups partition the window, so the
+    # totals are their sums, except the percentiles, which need every completion at once.
+    rows, completions = await asyncio.gather(
+        _rows(caller, buckets, _KEYS[group_by]),
+        _moment_rows(caller, window, _TOTALS, MOMENTS[0]),
     )
-    totals = _figures(total_rows[0], None, "All") if total_rows else Figures(None, "All")
+    totals = _figures(_summed(rows, completions), None, "All")
     if group_by == GroupBy.WEEK:
         by_bucket = {int(row["bucket"]): row for row in rows}
         groups = [
