@@ -246,13 +246,16 @@ async def _apply_change(
 async def _announce(
     follow_up: FollowUp, kind: str, previous_assignee_id: int | None, actor_id: int | None
 ) -> None:
-    """Live event for boards and lists; an ASSIGNED notice when someone else gave it to you."""
+    """Live event for boards and lists; an ASSIGNED notice when someone else gave it to you
+    (the rotting scan's own ROTTING_CLIENT notice says it for the follow-ups it creates)."""
     events.emit(
         follow_up.org_id,
         events.follow_up_event(kind, follow_up.id, follow_up.assignee_id, previous_assignee_id),
     )
     assignee = follow_up.assignee_id
     if assignee is None or assignee in (previous_assignee_id, actor_id):
+        return
+    if kind == "CREATED" and follow_up.origin == Origin.ROTTING_SCAN:
         return
     actor = await Staff.get_or_none(id=actor_id) if actor_id else None
     by = f" by {actor.name}" if actor else ""

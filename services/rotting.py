@@ -222,8 +222,8 @@ class ScanResult:
 
 
 def _system_caller(org_id: int) -> Caller:
-    """The scan acts as nobody: created_by and the activity log's actor stay empty, and the
-    assignee gets the usual ASSIGNED notice as from any other assigner."""
+    """The scan acts as nobody: created_by and the activity log's actor stay empty. The
+    assignee hears of it through the scan's ROTTING_CLIENT notice alone."""
     return Caller(
         staff_id=cast(int, None),
         org_id=org_id,

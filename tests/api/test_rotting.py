@@ -181,14 +181,16 @@ async def test_a_scan_creates_one_reconnect_per_party_and_never_two(api: Api, or
     assert for_lead["lead"] == {"name": "Leo Lead"}
     assert await FollowUp.filter(origin=Origin.ROTTING_SCAN).count() == 2
 
-    # Nia is told, once per reconnect, with the follow-up attached.
+    # Nia is told once per reconnect, with the follow-up attached, and nothing besides
+    # (no second "assigned to you" for the same follow-up).
     nia = await api.login(nia_email)
     inbox = await api.data(
-        "{ notifications(kinds: [ROTTING_CLIENT]) { totalCount edges { node { title followUp { id } } } } }",
+        "{ notifications { totalCount edges { node { kind title followUp { id } } } } }",
         None,
         nia,
     )
     assert inbox["notifications"]["totalCount"] == 2
+    assert {e["node"]["kind"] for e in inbox["notifications"]["edges"]} == {"ROTTING_CLIENT"}
     titles = {
         e["node"]["title"]: e["node"]["followUp"]["id"] for e in inbox["notifications"]["edges"]
     }
