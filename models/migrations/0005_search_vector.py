@@ -26,9 +26,7 @@ async def drop_search_vector(apps, schema_editor) -> None:
     if client.capabilities.dialect != "postgres":
         return
     await client.execute_script("ALTER TABLE follow_up DROP COLUMN IF EXISTS search_vector")
-    await client.execute_script(
-        f"CREATE INDEX IF NOT EXISTS follow_up_search_idx ON follow_up USING GIN ({DOCUMENT})"
-    )
+    await client.execute_script(f"CREATE INDEX IF NOT EXISTS follow_up_search_idx ON follow_up USING GIN ({DOCUMENT})")
 
 
 class Migration(migrations.Migration):
