@@ -131,9 +131,13 @@ async def run(url: str, runs: int, only: str | None, make_cases: Callable[..., l
     ids = await sample_ids(url)
     await db.connect(url)
     app = create_app(manage_database=False)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://bench"
-    ) as client:
+    # The app's own start-up and shutdown, as `followups serve` runs them (the heap policy).
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench"
+        ) as client,
+    ):
         tokens = {
             "admin": await login(client, "admin@bench.example"),
             "staff": await login(client, "staff5@bench.example"),
