@@ -6,6 +6,7 @@ Every nested object loads through here, so a page of 50 costs the same statement
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -128,6 +129,14 @@ class Loaders:
         return [by_lead.get(i) for i in lead_ids]
 
 
+@dataclass
+class _SharedEvent:
+    """One event's follow-up read, and what it shows each sharing key; forgotten together."""
+
+    row: asyncio.Future[dict[int, dict[str, Any]]]
+    views: dict[tuple[Any, ...], fu.FollowUpEvent] = field(default_factory=dict)
+
+
 class SharedEvents:
     """What one bus event shows its live subscribers, worked out once per process rather
     than once per socket: the follow-up is read once, and every subscriber with the same
@@ -138,29 +147,25 @@ class SharedEvents:
 
     def __init__(self, keep: int = 64) -> None:
         self.keep = keep  # events remembered; an older one is simply worked out again
-        self.rows: OrderedDict[tuple[int, int], asyncio.Future[Any]] = OrderedDict()
-        self.views: dict[tuple[int, int], dict[tuple[Any, ...], fu.FollowUpEvent]] = {}
+        self.events: OrderedDict[tuple[int, int, int], _SharedEvent] = OrderedDict()
 
     async def follow_up_event(
         self, caller: Caller, event: dict[str, Any]
     ) -> fu.FollowUpEvent | None:
-        key = (caller.org_id, int(event["arrival"]))
-        loading = self.rows.get(key)
-        if loading is None:
-            loading = asyncio.ensure_future(
-                rows_by_ids(FollowUpModel, caller, [int(event["id"])], columns(fu.FollowUp))
-            )
-            self.rows[key] = loading
-            self.views[key] = {}
-            while len(self.rows) > self.keep:
-                self.views.pop(self.rows.popitem(last=False)[0], None)
-        row = (await asyncio.shield(loading)).get(int(event["id"]))
+        follow_up_id = int(event["id"])
+        key = (caller.org_id, int(event["arrival"]), follow_up_id)
+        shared = self.events.get(key)
+        if shared is None:
+            reading = rows_by_ids(FollowUpModel, caller, [follow_up_id], columns(fu.FollowUp))
+            shared = self.events[key] = _SharedEvent(asyncio.ensure_future(reading))
+            while len(self.events) > self.keep:
+                self.events.popitem(last=False)
+        row = (await asyncio.shield(shared.row)).get(follow_up_id)
         if row is None or not may_see_follow_up(caller, row):
             return None
-        views = self.views.setdefault(key, {})
-        view = views.get(sharing_key(caller))
+        view = shared.views.get(sharing_key(caller))
         if view is None:
-            view = views[sharing_key(caller)] = fu.FollowUpEvent(
+            view = shared.views[sharing_key(caller)] = fu.FollowUpEvent(
                 kind=fu.FollowUpEventKind(event["kind"]),
                 follow_up=build(fu.FollowUp, row),
                 shared_execution=SharedExecution(),

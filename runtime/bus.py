@@ -20,6 +20,8 @@ from runtime.settings import get_settings
 
 log = logging.getLogger("followups.bus")
 QUEUE_SIZE = 1000
+# Numbers messages in order of arrival, unique within the process whichever bus is in use.
+_arrivals = itertools.count(1)
 
 
 class Subscription:
@@ -57,7 +59,6 @@ class Bus:
 
     def __init__(self) -> None:
         self.subscribers: dict[str, set[Subscription]] = defaultdict(set)
-        self.arrivals = itertools.count(1)
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         self._fan_out(channel, message)
@@ -68,7 +69,7 @@ class Bus:
         subscriptions = list(self.subscribers.get(channel, ()))
         if not subscriptions:
             return
-        numbered = {**message, "arrival": next(self.arrivals)}
+        numbered = {**message, "arrival": next(_arrivals)}
         for subscription in subscriptions:
             subscription.deliver(numbered)
 

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     ws_session_check_seconds: float = 10.0
     ws_max_subscriptions: int = 20
     # The API freezes its long-lived heap and collects all of it at this interval (runtime.heap).
-    full_collection_seconds: float = 600.0
+    full_collection_seconds: float = Field(600.0, gt=0)
 
     # Outbound channels (tasks/channels/). A channel whose settings are missing is off: its
     # deliveries fail at once with "<channel> is not configured", visible on the delivery.

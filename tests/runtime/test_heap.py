@@ -73,3 +73,24 @@ def test_stopping_unfreezes_the_heap_and_collects_normally_again() -> None:
     holder.clear()
     gc.collect()
     assert alive() is None
+
+
+def test_two_apps_in_one_process_keep_the_policy_until_the_last_stops() -> None:
+    first_stop, second_stop = asyncio.Event(), asyncio.Event()
+
+    async def overlap() -> int:
+        first = asyncio.create_task(heap.keep_tidy(first_stop, interval_seconds=3600))
+        second = asyncio.create_task(heap.keep_tidy(second_stop, interval_seconds=3600))
+        await asyncio.sleep(0)
+        first_stop.set()
+        await first
+        gc.unfreeze()
+        gc.collect()  # the second app still freezes what survives
+        frozen = gc.get_freeze_count()
+        second_stop.set()
+        await second
+        return frozen
+
+    assert asyncio.run(overlap()) > 0
+    gc.collect()
+    assert gc.get_freeze_count() == 0
