@@ -14,6 +14,7 @@ from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
 from services import validation
 from services.errors import ValidationFailed
+from services.followup_queries import status_in
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start
@@ -56,44 +57,44 @@ async def workload(caller: Caller, weeks: int = 4) -> Workload:
     zone = validation.zone(caller.timezone)
     now = clock.now()
     monday = week_start(now.astimezone(zone).date())
-    spans = [
-        (monday + timedelta(weeks=n), midnight(monday + timedelta(weeks=n + 1), zone))
-        for n in range(weeks)
-    ]
+    # (week, starts, ends): this week from now, the following ones whole, in the caller's zone.
+    bounds = []
+    starts = now
+    for n in range(weeks):
+        week = monday + timedelta(weeks=n)
+        ends = midnight(week + timedelta(weeks=1), zone)
+        bounds.append((week, starts, ends))
+        starts = ends
     sql = Sql()
     moment = sql.bind(now)
     high = sql.bind(Priority.HIGH)
     figures = [f"sum(CASE WHEN f.due_at < {moment} THEN 1 ELSE 0 END) AS overdue"]
-    starts = moment
-    for n, (_, ends) in enumerate(spans):
-        end = sql.bind(ends)
-        span = f"f.due_at >= {starts} AND f.due_at < {end}"
+    for n, (_, starts, ends) in enumerate(bounds):
+        span = f"f.due_at >= {sql.bind(starts)} AND f.due_at < {sql.bind(ends)}"
         figures.append(f"sum(CASE WHEN {span} THEN 1 ELSE 0 END) AS w{n}")
         figures.append(f"sum(CASE WHEN {span} AND f.priority = {high} THEN 1 ELSE 0 END) AS h{n}")
-        starts = end
-    figures.append(f"sum(CASE WHEN f.due_at >= {starts} THEN 1 ELSE 0 END) AS later")
+    later = sql.bind(bounds[-1][2])
+    figures.append(f"sum(CASE WHEN f.due_at >= {later} THEN 1 ELSE 0 END) AS later")
     mine = "" if caller.is_manager else f" AND s.id = {sql.bind(caller.staff_id)}"
     org = sql.bind(caller.org_id)
     rows = await fetch_rows(
         f"SELECT s.id AS staff_id, s.name AS name, {', '.join(figures)} FROM staff s "
         f"LEFT JOIN follow_up f ON f.assignee_id = s.id AND f.org_id = {org} "
-        f"AND f.status IN ({sql.bind_all(list(OPEN_STATUSES))}) "
+        f"AND {status_in(OPEN_STATUSES)} "
         f"WHERE s.org_id = {org} AND s.is_active = {sql.bind(True)}{mine} "
         "GROUP BY s.id, s.name ORDER BY s.name, s.id",
         sql.values,
     )
-    members = []
-    for row in rows:
-        loads = []
-        previous_end = now
-        for n, (week, ends) in enumerate(spans):
-            loads.append(
-                WeekLoad(week, previous_end, ends, int(row[f"w{n}"] or 0), int(row[f"h{n}"] or 0))
-            )
-            previous_end = ends
-        members.append(
-            MemberLoad(
-                int(row["staff_id"]), int(row["overdue"] or 0), loads, int(row["later"] or 0)
-            )
+    members = [
+        MemberLoad(
+            int(row["staff_id"]),
+            int(row["overdue"] or 0),
+            [
+                WeekLoad(week, starts, ends, int(row[f"w{n}"] or 0), int(row[f"h{n}"] or 0))
+                for n, (week, starts, ends) in enumerate(bounds)
+            ],
+            int(row["later"] or 0),
         )
+        for row in rows
+    ]
     return Workload(caller.timezone, now, members)

@@ -26,10 +26,6 @@ def local_days(first: date, last: date, zone: ZoneInfo) -> list[LocalDay]:
     return [local_day(first + timedelta(days=n), zone) for n in range((last - first).days + 1)]
 
 
-def today(now: datetime, zone: ZoneInfo) -> date:
-    return now.astimezone(zone).date()
-
-
 def week_start(day: date) -> date:
     """Weeks begin on Monday (ISO 8601)."""
     return day - timedelta(days=day.weekday())
