@@ -111,11 +111,11 @@ def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
     return " AND ".join(clauses)
 
 
-def status_in(statuses: Iterable[Status]) -> str:
+def status_in(statuses: Iterable[Status], column: str = "f.status") -> str:
     """Statuses written as literals (they are our own enum values), so PostgreSQL and SQLite
     can match the partial indexes on open follow-ups (migration 0007) to the query."""
     values = ", ".join(f"'{Status(status).value}'" for status in statuses)
-    return f"f.status IN ({values})" if values else "1 = 0"
+    return f"{column} IN ({values})" if values else "1 = 0"
 
 
 def _in(sql: Sql, column: str, values: list[Any]) -> str:

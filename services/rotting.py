@@ -33,9 +33,10 @@ from models.timers import Timer, TimerKind
 from runtime import clock
 from services import events, followups, notifications, timers
 from services.errors import ValidationFailed
+from services.followup_queries import status_in
 from services.followups import FollowUpDraft
 from services.notifications import Notice
-from services.pagination import Page, decode_cursor, encode_cursor
+from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.sql import Sql, fetch_rows, moment
 from services.validation import required_text
 from services.visibility import Caller, require_admin, require_manager
@@ -47,7 +48,6 @@ DUE_AFTER = timedelta(days=1)  # the reconnect follow-up falls due a day after t
 SCAN_HOUR_UTC = 6  # organizations have no zone of their own: the daily scan runs at 06:00 UTC
 STALE_AFTER = timedelta(hours=12)  # after an outage, a late scan still runs the same day
 MAX_DAYS = 3650
-MAX_PAGE = 200
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,7 @@ def _older_than_days(sql: Sql, column: str, days: str, now: str) -> str:
     return f"julianday({column}) < julianday({now}) - {days}"
 
 
-def _party_select(
-    sql: Sql, kind: str, org: str, owner: str | None, open_: str, done: str, lost: str
-) -> str:
+def _party_select(sql: Sql, kind: str, org: str, owner: str | None, lost: str) -> str:
     """One party kind with its neglect clock; parties with an open follow-up are left out."""
     alias, link = ("c", "client_id") if kind == "client" else ("l", "lead_id")
     table = "client" if kind == "client" else "lead"
@@ -92,7 +90,7 @@ def _party_select(
     )
     last_done = (
         f"(SELECT max(fd.completed_at) FROM follow_up fd WHERE fd.{link} = {alias}.id "
-        f"AND fd.status IN ({done}))"
+        f"AND {status_in(DONE_STATUSES, 'fd.status')})"
     )
     last_contact = _greatest(sql, f"{alias}.last_contacted_at", last_attempt, last_done)
     if kind == "client":
@@ -111,7 +109,7 @@ def _party_select(
         f"{threshold} AS threshold, {last_contact} AS last_contact "
         f"FROM {table} {alias} JOIN organization o ON o.id = {alias}.org_id {rule} "
         f"WHERE {alias}.org_id = {org}{mine}{extra} AND NOT EXISTS (SELECT 1 FROM follow_up fo "
-        f"WHERE fo.{link} = {alias}.id AND fo.status IN ({open_}))"
+        f"WHERE fo.{link} = {alias}.id AND {status_in(OPEN_STATUSES, 'fo.status')})"
     )
 
 
@@ -126,12 +124,10 @@ async def _query(
     sql = Sql()
     org = sql.bind(org_id)
     owner = sql.bind(owner_id) if owner_id is not None else None
-    open_ = sql.bind_all(list(OPEN_STATUSES))
-    done = sql.bind_all(list(DONE_STATUSES))
     lost = sql.bind(LeadStage.LOST)
     moment = sql.bind_typed(now, "timestamptz")
     parties = " UNION ALL ".join(
-        _party_select(sql, kind, org, owner, open_, done, lost) for kind in ("client", "lead")
+        _party_select(sql, kind, org, owner, lost) for kind in ("client", "lead")
     )
     older = _older_than_days(sql, "m.since", "m.threshold", moment)
     query = (
@@ -189,9 +185,7 @@ async def rotting_parties(
     staff see the parties they own (an unowned party is the team's to share out, so it
     shows to managers only).
     """
-    size = 50 if first is None else first
-    if not 0 <= size <= MAX_PAGE:
-        raise ValidationFailed("first", f"Between 0 and {MAX_PAGE}.")
+    size = PageRequest(first=first, after=after).size()
     owner_id = owned_by if caller.is_manager else caller.staff_id
     now = clock.now()
     rows = await _query(caller.org_id, owner_id, now, _cursor(after) if after else None, size + 1)
@@ -346,8 +340,9 @@ def _dedupe_key(org_id: int, at: datetime) -> str:
     return f"rotting-scan:{org_id}:{at.astimezone(UTC).date().isoformat()}"
 
 
-async def plan(org_id: int) -> Timer:
-    at = next_scan_at(clock.now())
+async def plan(org_id: int, after: datetime | None = None) -> Timer:
+    """The organization's next daily scan after `after` (default now)."""
+    at = next_scan_at(after or clock.now())
     return await timers.schedule(
         TimerKind.ROTTING_SCAN, org_id, at, _dedupe_key(org_id, at), org_id
     )
@@ -359,14 +354,7 @@ async def fire(timer: timers.DueTimer) -> None:
         return
     if clock.now() - timer.fire_at <= STALE_AFTER:
         await scan(timer.target_id)
-    at = next_scan_at(max(timer.fire_at, clock.now()))
-    await timers.schedule(
-        TimerKind.ROTTING_SCAN,
-        timer.target_id,
-        at,
-        _dedupe_key(timer.target_id, at),
-        timer.target_id,
-    )
+    await plan(timer.target_id, max(timer.fire_at, clock.now()))
 
 
 async def ensure_planned() -> int:

@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, cast
 
-from models.followups import OPEN_STATUSES, CompletionOutcome, Status
+from models.followups import CompletionOutcome, Status
 from runtime import clock
 from services import followup_queries as queries
+from services import followups
 from services.errors import ValidationFailed
 from services.followup_queries import Criteria
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
@@ -126,7 +127,8 @@ async def timeline(
         f"ORDER BY t.at DESC, t.kind DESC, t.row_id DESC LIMIT {sql.bind(size + 1)}",
         sql.values,
     )
-    entries = [_entry(row) for row in rows[:size]]
+    now = clock.now()
+    entries = [_entry(row, now) for row in rows[:size]]
     return Page(
         items=entries,
         cursors=[encode_cursor([e.at.isoformat(), e.kind.value, e.row_id]) for e in entries],
@@ -144,15 +146,15 @@ def _cursor(cursor: str) -> tuple[datetime, str, int]:
         raise ValidationFailed("after", "The cursor is not one this timeline gave out.") from error
 
 
-def _entry(row: dict[str, Any]) -> Entry:
-    open_now = row["status"] in {s.value for s in OPEN_STATUSES}
+def _entry(row: dict[str, Any], now: datetime) -> Entry:
+    due_at = cast(datetime, moment(row["due_at"]))
     return Entry(
         kind=EntryKind(row["kind"]),
         at=cast(datetime, moment(row["at"])),
         row_id=int(row["row_id"]),
         follow_up_id=row["follow_up_id"],
         follow_up_subject=row["subject"],
-        follow_up_overdue=open_now and cast(datetime, moment(row["due_at"])) < clock.now(),
+        follow_up_overdue=followups.is_overdue(Status(row["status"]), due_at, now),
         actor_id=row["actor_id"],
         detail=row["detail"],
         extra=row["extra"],
