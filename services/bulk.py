@@ -61,9 +61,9 @@ class Delegate:
     assignee_id: int
 
     async def prepare(self, caller: Caller) -> Run:
-        # The same check delegate() makes, once for the batch rather than once an id.
+        # delegate()'s check of the assignee, once for the batch rather than once an id.
         await staff.active_member(caller, self.assignee_id, "assigneeId")
-        return lambda c, pk: followups.delegate(c, pk, self.assignee_id)
+        return lambda c, pk: followups.delegate_to_member(c, pk, self.assignee_id)
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]
     follow_up_type = await followup_types.active_type_by_key(caller, draft.type_key)
     assignee_id = draft.assignee_id or caller.staff_id
     await staff.active_member(caller, assignee_id, "assigneeId")
-    links = await _validated_links(caller, draft.links)
+    links = await validated_links(caller, draft.links)
     if draft.is_primary:
         await _check_primary_allowed(caller, links.get("lead_id"), exclude_id=None)
     return {
@@ -168,7 +168,8 @@ async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]
     }
 
 
-async def _validated_links(caller: Caller, links: dict[str, int | None]) -> dict[str, int | None]:
+async def validated_links(caller: Caller, links: dict[str, int | None]) -> dict[str, int | None]:
+    """The links, once each linked entity is found in the caller's organization."""
     checked: dict[str, int | None] = {}
     for id_field, value in links.items():
         model, api_field = LINKS[id_field]
@@ -424,6 +425,12 @@ async def reschedule_by(
 
 async def delegate(caller: Caller, follow_up_id: int, assignee_id: int) -> FollowUp:
     await staff.active_member(caller, assignee_id, "assigneeId")
+    return await delegate_to_member(caller, follow_up_id, assignee_id)
+
+
+async def delegate_to_member(caller: Caller, follow_up_id: int, assignee_id: int) -> FollowUp:
+    """delegate() once the assignee is known to be an active member (a bulk change checks
+    that once for the batch)."""
 
     async def apply(follow_up: FollowUp) -> None:
         _require(follow_up, OPEN_STATUSES, "delegate")
@@ -483,7 +490,7 @@ async def update(
     new_type = None
     if change.type_key is not UNSET:
         new_type = await followup_types.active_type_by_key(caller, change.type_key)
-    links = await _validated_links(caller, change.links)
+    links = await validated_links(caller, change.links)
 
     async def apply(follow_up: FollowUp) -> None:
         _require(follow_up, OPEN_STATUSES, "update")

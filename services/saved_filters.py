@@ -24,9 +24,9 @@ from tortoise.expressions import Q
 
 from models.saved_filters import SavedFilter
 from models.staff import Staff
+from services import followups
 from services.errors import NotFound, PermissionDenied, ValidationFailed
 from services.followup_queries import Criteria
-from services.followups import LINKS
 from services.validation import required_text
 from services.visibility import Caller, scoped
 
@@ -146,7 +146,4 @@ async def check_references(caller: Caller, criteria: Criteria) -> None:
         found = await scoped(Staff, caller).filter(id__in=wanted).values_list("id", flat=True)
         for missing in sorted(wanted - set(found)):
             raise ValidationFailed("assigneeIds", f"There is no staff member {missing} here.")
-    for column, pk in criteria.links.items():
-        model, api_field = LINKS[column]
-        if not await scoped(model, caller).filter(id=pk).exists():
-            raise ValidationFailed(api_field, f"There is no {model.__name__.lower()} {pk} here.")
+    await followups.validated_links(caller, dict(criteria.links))
