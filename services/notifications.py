@@ -95,6 +95,7 @@ async def _queue_deliveries(
     notice: Notice, notification_id: int, send_after: datetime, channels: list[str]
 ) -> None:
     """One delivery row per outbound channel; quiet hours hold them (in-app shows at once)."""
+    targets: list[str] = []
     for channel in channels:
         if channel == "in_app":
             continue
@@ -102,16 +103,21 @@ async def _queue_deliveries(
             subscriptions = await PushSubscription.filter(staff_id=notice.recipient_id).values_list(
                 "id", flat=True
             )
-            targets = [f"push:{sub_id}" for sub_id in subscriptions]
+            targets += [f"push:{sub_id}" for sub_id in subscriptions]
         else:
-            targets = [channel]
-        for target in targets:
-            await Delivery.create(
-                org_id=notice.org_id,
-                notification_id=notification_id,
-                channel=target,
-                send_after=send_after,
-            )
+            targets.append(channel)
+    if targets:
+        await Delivery.bulk_create(
+            [
+                Delivery(
+                    org_id=notice.org_id,
+                    notification_id=notification_id,
+                    channel=target,
+                    send_after=send_after,
+                )
+                for target in targets
+            ]
+        )
 
 
 async def unread_count(caller: Caller) -> int:

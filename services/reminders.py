@@ -19,10 +19,8 @@ from runtime import clock
 from services import notifications, preferences, timers
 from services.errors import ValidationFailed
 from services.notifications import Notice
-from services.sql import Sql, fetch_rows
+from services.sql import Sql, fetch_rows, typed_rows
 from services.timers import DueTimer
-
-OPEN_VALUES = frozenset(status.value for status in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -181,7 +179,7 @@ async def fire_reminder(timer: DueTimer) -> None:
     row = await _reminder_with_follow_up(timer.target_id)
     if row is None or row["status"] != ReminderStatus.SCHEDULED.value:
         return
-    if row["follow_up_status"] not in OPEN_VALUES or row["assignee_id"] is None:
+    if row["follow_up_status"] not in OPEN_STATUSES or row["assignee_id"] is None:
         await _set_status(timer.target_id, ReminderStatus.CANCELLED)
         return
     minutes = row["offset_minutes"]
@@ -197,7 +195,7 @@ async def fire_reminder(timer: DueTimer) -> None:
             client_id=row["client_id"],
             dedupe_key=f"timer:{timer.id}:staff:{row['assignee_id']}",
         ),
-        channels=list(Reminder._meta.fields_map["channels"].to_python_value(row["channels"])),
+        channels=list(typed_rows(Reminder, ["channels"], [row])[0]["channels"]),
     )
     await _set_status(timer.target_id, ReminderStatus.SENT, sent_at=clock.now())
 
