@@ -10,7 +10,6 @@ the benchmark's HTTP client.
 
 import argparse
 import asyncio
-import base64
 import random
 import statistics
 from collections.abc import Callable
@@ -24,6 +23,7 @@ import httpx
 from bench.seed import PASSWORD
 from gql.app import create_app
 from runtime import db
+from services.global_ids import global_id
 
 NODE = "id subject dueAt status priority type { key name } client { name } assignee { name }"
 LIST = f"query($f: FollowUpFilter) {{ followUps(filter: $f, first: 50) {{ totalCount edges {{ node {{ {NODE} }} }} }} }}"
@@ -40,7 +40,7 @@ class Case:
 
 
 def gid(kind: str, pk: int) -> str:
-    return base64.b64encode(f"{kind}:{pk}".encode()).decode()
+    return global_id(kind, pk)
 
 
 async def sample_ids(url: str) -> dict[str, list[int]]:

@@ -17,6 +17,7 @@ from services.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from services.global_ids import global_id as global_id  # re-exported for the schema modules
 from services.pagination import Page
 
 
@@ -63,10 +64,6 @@ def optional_datetime(value: Any, field: str) -> datetime | None:
 
 
 # ---------------------------------------------------------------- global ids
-
-
-def global_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def decode_id(value: str | strawberry.ID, type_name: str, field: str) -> int:

@@ -8,6 +8,7 @@ services.notifications deletes the subscription so it is not tried again.
 
 import asyncio
 import json
+from functools import lru_cache
 
 import requests
 from py_vapid import Vapid, Vapid01
@@ -19,8 +20,10 @@ from tasks.channels import ChannelError, OutboundMessage
 MAX_BODY = 300  # a notification shows a line or two; payloads are limited to ~4 KB anyway
 
 
+@lru_cache(maxsize=4)
 def _vapid_key(key: str) -> Vapid01:
-    """VAPID_PRIVATE_KEY as PEM, or base64url raw / DER (what `vapid --gen` prints)."""
+    """VAPID_PRIVATE_KEY as PEM, or base64url raw / DER (what `vapid --gen` prints); parsed
+    once, not for every push."""
     if "-----BEGIN" in key:
         return Vapid.from_pem(key.encode())
     return Vapid.from_string(key)

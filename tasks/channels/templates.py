@@ -5,7 +5,6 @@ descriptions); autoescaped for HTML so that text can never become markup in an e
 A kind without its own files falls back to `default.*`, so a new kind is never unsendable.
 """
 
-import base64
 import re
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescap
 from jinja2.sandbox import SandboxedEnvironment
 
 from runtime.settings import get_settings
+from services.global_ids import global_id
 
 TEMPLATES = Path(__file__).parent / "templates"
 FALLBACK = "default"
@@ -44,11 +44,6 @@ def _build() -> SandboxedEnvironment:
 
 
 _env = _build()
-
-
-def _global_id(type_name: str, pk: int) -> str:
-    """The Relay id the API hands out (gql/schema/common.global_id), for links into the app."""
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def _sections(body: str) -> list[dict[str, Any]]:
@@ -81,7 +76,7 @@ def _context(context: dict[str, Any]) -> dict[str, Any]:
     full["app_url"] = base
     follow_up_id = full.get("follow_up_id")
     full["url"] = (
-        f"{base}/follow-ups/{quote(_global_id('FollowUp', follow_up_id), safe='')}"
+        f"{base}/follow-ups/{quote(global_id('FollowUp', follow_up_id), safe='')}"
         if follow_up_id
         else base
     )
