@@ -13,7 +13,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from argon2 import PasswordHasher
@@ -24,7 +24,7 @@ from models.staff import RefreshToken, Role, Session, Staff
 from runtime import clock
 from runtime.settings import get_settings
 from services.errors import AuthenticationFailed, RateLimited
-from services.sql import Sql, fetch_rows
+from services.sql import Sql, fetch_rows, moment
 from services.visibility import Caller
 
 ALGORITHM = "HS256"
@@ -181,8 +181,27 @@ async def authenticate(access_token: str) -> Caller:
         raise AuthenticationFailed("The access token is not valid.") from error
     if claims["exp"] <= clock.now().timestamp():
         raise AuthenticationFailed("The access token has expired.")
-    row = await _session_row(claims["sid"], claims["sub"])
-    if row is None or row["revoked_at"] is not None or not row["is_active"]:
+    return await caller_for_session(
+        claims["sid"], claims["sub"], token_expires_at=datetime.fromtimestamp(claims["exp"], UTC)
+    )
+
+
+async def caller_for_session(
+    session_id: str,
+    staff_id: str,
+    token_expires_at: datetime | None = None,
+    until_session_expires: bool = False,
+) -> Caller:
+    """The caller a signed token speaks for, while its session is not revoked and its staff
+    member active; with until_session_expires, also not past the session's own expiry (a
+    download link outlives its access token, not the login)."""
+    row = await _session_row(session_id, staff_id)
+    if (
+        row is None
+        or row["revoked_at"] is not None
+        or not row["is_active"]
+        or (until_session_expires and cast(datetime, moment(row["expires_at"])) <= clock.now())
+    ):
         raise AuthenticationFailed("The session has ended; log in again.")
     return Caller(
         staff_id=row["staff_id"],
@@ -193,7 +212,7 @@ async def authenticate(access_token: str) -> Caller:
         timezone=row["timezone"],
         staff_see_all_follow_ups=bool(row["staff_see_all_follow_ups"]),
         session_id=str(row["id"]),
-        token_expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        token_expires_at=token_expires_at,
     )
 
 
@@ -207,7 +226,7 @@ async def _session_row(session_id: str, staff_id: str) -> dict[str, Any] | None:
         raise AuthenticationFailed("The access token is not valid.") from error
     sql = Sql()
     rows = await fetch_rows(
-        "SELECT s.id, s.revoked_at, s.staff_id, st.org_id, st.role, st.email, st.name, "
+        "SELECT s.id, s.revoked_at, s.expires_at, s.staff_id, st.org_id, st.role, st.email, st.name, "
         "st.timezone, st.is_active, o.staff_see_all_follow_ups "
         "FROM session s JOIN staff st ON st.id = s.staff_id "
         "JOIN organization o ON o.id = st.org_id "

@@ -30,10 +30,9 @@ from openpyxl.cell import WriteOnlyCell
 
 from models.exports import Export
 from models.followups import CompletionOutcome, Priority, SatisfactionOutcome, Status
-from models.staff import Session
 from runtime import clock
 from runtime.settings import get_settings
-from services import followup_queries, saved_filters
+from services import auth, followup_queries, saved_filters
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.followup_queries import Criteria, Ordering
 from services.pagination import PageRequest
@@ -44,7 +43,6 @@ from services.visibility import Caller, visible_follow_ups
 EXPORT_TTL = timedelta(minutes=15)
 KEEP_EXPIRED = timedelta(days=1)
 TOKEN_AUDIENCE = "followups-export"
-ALGORITHM = "HS256"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_BYTES = 64 * 1024
 
@@ -99,7 +97,7 @@ def download_token(caller: Caller, export: Export) -> str:
         "eid": str(export.id),
         "exp": int(export.expires_at.timestamp()),
     }
-    return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM)
+    return jwt.encode(claims, get_settings().secret_key, algorithm=auth.ALGORITHM)
 
 
 async def caller_for_token(token: str, export_id: uuid.UUID) -> Caller:
@@ -108,7 +106,7 @@ async def caller_for_token(token: str, export_id: uuid.UUID) -> Caller:
         claims = jwt.decode(
             token,
             get_settings().secret_key,
-            algorithms=[ALGORITHM],
+            algorithms=[auth.ALGORITHM],
             audience=TOKEN_AUDIENCE,
             # The export's own expiry (checked on the row) is the one that counts.
             options={"require": ["sub", "sid", "eid"], "verify_exp": False},
@@ -117,30 +115,7 @@ async def caller_for_token(token: str, export_id: uuid.UUID) -> Caller:
         raise AuthenticationFailed("The download token is not valid.") from error
     if claims["eid"] != str(export_id) or not str(claims["sub"]).isdigit():
         raise AuthenticationFailed("The download token is not for this export.")
-    session = (
-        await Session.filter(id=claims["sid"], staff_id=int(claims["sub"]))
-        .select_related("staff", "staff__org")
-        .first()
-    )
-    now = clock.now()
-    if (
-        session is None
-        or session.revoked_at is not None
-        or session.expires_at <= now
-        or not session.staff.is_active
-    ):
-        raise AuthenticationFailed("The session has ended; log in again.")
-    staff = session.staff
-    return Caller(
-        staff_id=staff.id,
-        org_id=staff.org_id,
-        role=staff.role,
-        email=staff.email,
-        name=staff.name,
-        timezone=staff.timezone,
-        staff_see_all_follow_ups=staff.org.staff_see_all_follow_ups,
-        session_id=str(session.id),
-    )
+    return await auth.caller_for_session(claims["sid"], claims["sub"], until_session_expires=True)
 
 
 async def for_download(caller: Caller, export_id: uuid.UUID, format: str) -> Export:
