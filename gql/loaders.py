@@ -89,7 +89,7 @@ class Loaders:
                 NotificationModel,
                 caller,
                 notification_types.Notification,
-                recipient_id=caller.staff_id,  # a person sees their own notifications only
+                **notifications.recipient_scope(caller),
             )
         )
         self.deliveries = DataLoader(_rows_by_parent(notifications.deliveries_of))

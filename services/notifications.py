@@ -257,11 +257,15 @@ async def address_for(delivery: Delivery) -> tuple[str, dict[str, str]] | None:
 # ---------------------------------------------------------------- the inbox
 
 
+def recipient_scope(caller: Caller) -> dict[str, int]:
+    """A person sees their own notifications only, as column filters (beside the org's)."""
+    return {"recipient_id": caller.staff_id}
+
+
 def inbox(
     caller: Caller, unread_only: bool = False, kinds: list[NotificationKind] | None = None
 ) -> QuerySet[Notification]:
-    """A person sees their own notifications only."""
-    query = Notification.filter(org_id=caller.org_id, recipient_id=caller.staff_id)
+    query = Notification.filter(org_id=caller.org_id, **recipient_scope(caller))
     if kinds is not None:
         query = query.filter(kind__in=kinds)
     return query.filter(read_at__isnull=True) if unread_only else query

@@ -103,12 +103,17 @@ async def delete(caller: Caller, filter_id: int) -> int:
     return filter_id
 
 
+def may_manage(caller: Caller, row: SavedFilter) -> bool:
+    """Rename, change, share or delete: the owner, or an admin."""
+    return row.owner_id == caller.staff_id or caller.is_admin
+
+
 async def _manageable(caller: Caller, filter_id: int) -> SavedFilter:
     """A preset the caller may change: theirs, or any of the organization's for an admin."""
     row = await scoped(SavedFilter, caller).get_or_none(id=filter_id)
-    if row is None or not (row.shared or row.owner_id == caller.staff_id or caller.is_admin):
+    if row is None or not (row.shared or may_manage(caller, row)):
         raise NotFound(f"Saved filter {filter_id} was not found.")
-    if row.owner_id != caller.staff_id and not caller.is_admin:
+    if not may_manage(caller, row):
         raise PermissionDenied("Only the owner of a saved filter or an admin may change it.")
     return row
 

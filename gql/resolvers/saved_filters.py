@@ -28,7 +28,7 @@ def _id(value: strawberry.ID) -> int:
 
 
 def _shaper(caller: Caller) -> Any:
-    return lambda row: saved_filter_from(row, caller.staff_id, caller.is_admin)
+    return lambda row: saved_filter_from(row, caller)
 
 
 @strawberry.type

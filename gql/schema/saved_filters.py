@@ -32,6 +32,7 @@ from models.saved_filters import SavedFilter as SavedFilterModel
 from services import saved_filters
 from services.errors import NotFound, ValidationFailed
 from services.saved_filters import ParsedFilter
+from services.visibility import Caller
 
 TYPE_NAME = "SavedFollowUpFilter"
 
@@ -175,7 +176,7 @@ class SavedFollowUpFilter:
     updated_at: DateTime
     owner_id: strawberry.Private[int]
     caller_id: strawberry.Private[int]
-    caller_is_admin: strawberry.Private[bool]
+    caller_may_manage: strawberry.Private[bool]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -191,10 +192,10 @@ class SavedFollowUpFilter:
 
     @strawberry.field(description="You may rename, change, share or delete it (owner or admin).")
     def can_edit(self) -> bool:
-        return self.owner_id == self.caller_id or self.caller_is_admin
+        return self.caller_may_manage
 
 
-def saved_filter_from(row: SavedFilterModel, caller_id: int, caller_is_admin: bool) -> Any:
+def saved_filter_from(row: SavedFilterModel, caller: Caller) -> Any:
     return SavedFollowUpFilter(
         pk=row.id,
         name=row.name,
@@ -203,8 +204,8 @@ def saved_filter_from(row: SavedFilterModel, caller_id: int, caller_is_admin: bo
         created_at=row.created_at,
         updated_at=row.updated_at,
         owner_id=row.owner_id,
-        caller_id=caller_id,
-        caller_is_admin=caller_is_admin,
+        caller_id=caller.staff_id,
+        caller_may_manage=saved_filters.may_manage(caller, row),
     )
 
 
