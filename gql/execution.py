@@ -78,20 +78,21 @@ class SharedExecution:
     execution per distinct query instead of 2,000 (bench.fanout)."""
 
     def __init__(self) -> None:
+        # Keyed by the operation's id(); the entry holds the operation, so while the entry
+        # lives no other operation can take that id.
         self.results: dict[tuple[int, str], tuple[OperationDefinitionNode, Any]] = {}
 
     def result(
         self, operation: OperationDefinitionNode, variables: str, execute: Callable[[], Any]
     ) -> Any:
         key = (id(operation), variables)
-        found = self.results.get(key)
-        if found is None or found[0] is not operation:
+        if key not in self.results:
             result = execute()
             if isinstance(result, Awaitable):
                 # Its own task: a subscriber that goes away must not cancel the others' result.
                 result = asyncio.ensure_future(result)
-            found = self.results[key] = (operation, result)
-        result = found[1]
+            self.results[key] = (operation, result)
+        result = self.results[key][1]
         return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
 
 

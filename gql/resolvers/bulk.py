@@ -53,25 +53,23 @@ def _action(input: BulkFollowUpInput) -> bulk.Action:
 async def _run(ids: list[strawberry.ID], input: BulkFollowUpInput, caller: Any) -> BulkUpdateResult:
     bulk.check_batch(len(ids))
     action = _action(input)
-    given: dict[str, int | None] = {}
+    given: dict[str, int | ValidationFailed] = {}
     for raw in dict.fromkeys(str(value) for value in ids):
         try:
             given[raw] = decode_id(raw, "FollowUp", "ids")
-        except ValidationFailed:
-            given[raw] = None
+        except ValidationFailed as error:
+            given[raw] = error
     outcomes = {
         outcome.follow_up_id: outcome
         for outcome in await bulk.bulk_update(
-            caller, [pk for pk in given.values() if pk is not None], action
+            caller, [pk for pk in given.values() if isinstance(pk, int)], action
         )
     }
     results = []
     seen: set[int] = set()
     for raw, pk in given.items():
-        if pk is None:
-            member: Any = error_member(
-                ValidationFailed("ids", f"{raw!r} is not the id of a FollowUp.")
-            )
+        if isinstance(pk, ValidationFailed):
+            member: Any = error_member(pk)
         elif pk in seen:
             continue  # the same follow-up under another spelling of its id
         else:

@@ -3,17 +3,15 @@
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 
 from gql.info import Info
 from gql.resolvers.payloads import payload
-from gql.schema.common import page_info
 from gql.schema.rotting import (
-    RottingClient,
     RottingClientConnection,
     RottingRule,
     RottingSettings,
     RottingSettingsPayload,
+    rotting_connection,
 )
 from models.organizations import RottingRule as RottingRuleModel
 from services import organizations, rotting
@@ -37,13 +35,7 @@ class RottingQuery:
     async def rotting_clients(
         self, info: Info, first: int | None = 50, after: str | None = None
     ) -> RottingClientConnection:
-        caller = info.context.require_caller()
-        page, total = await rotting.rotting_parties(caller, first, after)
-        edges = [
-            relay.Edge(node=RottingClient(row=item), cursor=cursor)
-            for item, cursor in zip(page.items, page.cursors, strict=True)
-        ]
-        return RottingClientConnection(edges=edges, page_info=page_info(page), total=total)
+        return await rotting_connection(info.context.require_caller(), first, after)
 
     @strawberry.field(description="The organization's rotting threshold and per-segment rules.")
     async def rotting_settings(self, info: Info) -> RottingSettings:

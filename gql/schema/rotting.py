@@ -6,10 +6,12 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info
-from gql.schema.common import DateTime, PermissionError, ValidationError
+from gql.schema.common import DateTime, PermissionError, ValidationError, page_info
 from gql.schema.parties import Client, Lead
 from gql.schema.staff import Staff
+from services import rotting
 from services.rotting import RottingParty
+from services.visibility import Caller
 
 ClientOrLead = Annotated[Client | Lead, strawberry.union("ClientOrLead")]
 
@@ -23,16 +25,16 @@ class RottingClient:
         return info.context.loaders.now_or_later(self.row.kind, self.row.party_id)
 
     @strawberry.field
-    async def client(self, info: Info) -> Client | None:
+    def client(self, info: Info) -> Client | None:
         if self.row.kind != "client":
             return None
-        return await info.context.loaders.client.load(self.row.party_id)
+        return info.context.loaders.now_or_later("client", self.row.party_id)
 
     @strawberry.field
-    async def lead(self, info: Info) -> Lead | None:
+    def lead(self, info: Info) -> Lead | None:
         if self.row.kind != "lead":
             return None
-        return await info.context.loaders.lead.load(self.row.party_id)
+        return info.context.loaders.now_or_later("lead", self.row.party_id)
 
     @strawberry.field
     def name(self) -> str:
@@ -88,3 +90,15 @@ class RottingSettings:
 RottingSettingsPayload = Annotated[
     RottingSettings | ValidationError | PermissionError, strawberry.union("RottingSettingsPayload")
 ]
+
+
+async def rotting_connection(
+    caller: Caller, first: int | None, after: str | None, owned_by: int | None = None
+) -> RottingClientConnection:
+    """A page of rotting parties as a connection (the list and the dashboard's section)."""
+    page, total = await rotting.rotting_parties(caller, first, after, owned_by=owned_by)
+    edges = [
+        relay.Edge(node=RottingClient(row=item), cursor=cursor)
+        for item, cursor in zip(page.items, page.cursors, strict=True)
+    ]
+    return RottingClientConnection(edges=edges, page_info=page_info(page), total=total)

@@ -3,10 +3,9 @@
 from datetime import date
 
 import strawberry
-from strawberry import relay
 
 from gql.info import Info
-from gql.schema.common import DateTime, page_info
+from gql.schema.common import DateTime
 from gql.schema.enums import FollowUpStatus
 from gql.schema.followups import (
     FollowUp,
@@ -14,9 +13,9 @@ from gql.schema.followups import (
     connection_for,
     follow_ups_by_id,
 )
-from gql.schema.rotting import RottingClient, RottingClientConnection
+from gql.schema.rotting import RottingClientConnection, rotting_connection
 from gql.schema.staff import Staff
-from services import rotting, workspace
+from services import workspace
 from services.followup_queries import Criteria, Ordering
 from services.pagination import PageRequest
 from services.workspace import DashboardCounts, DashboardScope
@@ -105,12 +104,7 @@ class Dashboard:
     ) -> RottingClientConnection:
         caller = info.context.require_caller()
         owner = None if self.scope.assignee_ids is None else self.scope.assignee_ids[0]
-        page, total = await rotting.rotting_parties(caller, first, after, owned_by=owner)
-        edges = [
-            relay.Edge(node=RottingClient(row=item), cursor=cursor)
-            for item, cursor in zip(page.items, page.cursors, strict=True)
-        ]
-        return RottingClientConnection(edges=edges, page_info=page_info(page), total=total)
+        return await rotting_connection(caller, first, after, owned_by=owner)
 
     async def _list(self, info: Info, section: str, first: int | None) -> list[FollowUp]:
         caller = info.context.require_caller()
