@@ -6,6 +6,7 @@ lists inside a view go through `followup_queries.find`, so they page like every 
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models.followups import DONE_STATUSES, OPEN_STATUSES, Status
@@ -144,9 +145,9 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
 
 
 async def dashboard_list(
-    caller: Caller, scope: DashboardScope, section: str, first: int | None
-) -> Page[int]:
-    """One of the dashboard's lists, soonest due first."""
+    caller: Caller, scope: DashboardScope, section: str, first: int | None, columns: list[str]
+) -> Page[dict[str, Any]]:
+    """One of the dashboard's lists, soonest due first, as rows with those columns."""
     open_statuses = list(OPEN_STATUSES)
     sections = {
         "today": scope.criteria(
@@ -157,7 +158,9 @@ async def dashboard_list(
             statuses=open_statuses, due_after=scope.today.ends, due_before=scope.week_ends
         ),
     }
-    return await queries.find(caller, sections[section], Ordering(), PageRequest(first=first))
+    return await queries.find_rows(
+        caller, sections[section], Ordering(), PageRequest(first=first), columns
+    )
 
 
 # ---------------------------------------------------------------- calendar

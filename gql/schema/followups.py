@@ -434,9 +434,7 @@ async def connection_for(
         page = await followup_queries.find_rows(
             caller, criteria, ordering, request, columns(FollowUp)
         )
-        nodes = [build(FollowUp, row) for row in page.items]
-        info.context.loaders.follow_up.prime_many({node.id: node for node in nodes})
-        await info.context.loaders.prefetch(nodes, selected_links(info, "edges", "node"))
+        nodes = await follow_ups_from_rows(info, page.items, "edges", "node")
     except BaseException:
         if counting is not None:
             counting.cancel()
@@ -450,6 +448,17 @@ async def connection_for(
         page_info=page_info(page),
         count_rows=lambda: counting or followup_queries.count(caller, criteria),
     )
+
+
+async def follow_ups_from_rows(
+    info: Info, rows: list[dict[str, Any]], *path: str
+) -> list["FollowUp"]:
+    """Follow-ups from rows a list statement read, primed in the request's loader, with the
+    links the query selects at path loaded ahead (one batch per link kind)."""
+    nodes = [build(FollowUp, row) for row in rows]
+    info.context.loaders.follow_up.prime_many({node.id: node for node in nodes})
+    await info.context.loaders.prefetch(nodes, selected_links(info, *path))
+    return nodes
 
 
 async def follow_ups_by_id(info: Info, ids: list[int]) -> list["FollowUp"]:

@@ -12,8 +12,10 @@ from gql.schema.followups import (
     FollowUpConnection,
     connection_for,
     follow_ups_by_id,
+    follow_ups_from_rows,
 )
 from gql.schema.rotting import RottingClientConnection, rotting_connection
+from gql.schema.rows import columns
 from gql.schema.staff import Staff
 from services import workspace
 from services.followup_queries import Criteria, Ordering
@@ -108,8 +110,8 @@ class Dashboard:
 
     async def _list(self, info: Info, section: str, first: int | None) -> list[FollowUp]:
         caller = info.context.require_caller()
-        page = await workspace.dashboard_list(caller, self.scope, section, first)
-        return await follow_ups_by_id(info, page.items)
+        page = await workspace.dashboard_list(caller, self.scope, section, first, columns(FollowUp))
+        return await follow_ups_from_rows(info, page.items)
 
 
 @strawberry.type(description="One day of the calendar, in your zone.")
