@@ -22,7 +22,8 @@ from models.followups import FollowUpType as FollowUpTypeModel
 from models.notifications import Notification as NotificationModel
 from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from models.staff import Staff as StaffModel
-from services import followups, notifications, reminders
+from services import followup_queries, followups, notifications, reminders
+from services.followup_queries import Criteria
 from services.visibility import (
     Caller,
     follow_up_owner,
@@ -135,6 +136,7 @@ class _SharedEvent:
 
     row: asyncio.Future[dict[int, dict[str, Any]]]
     views: dict[tuple[Any, ...], fu.FollowUpEvent] = field(default_factory=dict)
+    matches: dict[tuple[Any, ...], asyncio.Future[bool]] = field(default_factory=dict)
 
 
 class SharedEvents:
@@ -149,9 +151,7 @@ class SharedEvents:
         self.keep = keep  # events remembered; an older one is simply worked out again
         self.events: OrderedDict[tuple[int, int, int], _SharedEvent] = OrderedDict()
 
-    async def follow_up_event(
-        self, caller: Caller, event: dict[str, Any]
-    ) -> fu.FollowUpEvent | None:
+    def _shared(self, caller: Caller, event: dict[str, Any]) -> _SharedEvent:
         follow_up_id = int(event["id"])
         key = (caller.org_id, int(event["arrival"]), follow_up_id)
         shared = self.events.get(key)
@@ -160,7 +160,13 @@ class SharedEvents:
             shared = self.events[key] = _SharedEvent(asyncio.ensure_future(reading))
             while len(self.events) > self.keep:
                 self.events.popitem(last=False)
-        row = (await asyncio.shield(shared.row)).get(follow_up_id)
+        return shared
+
+    async def follow_up_event(
+        self, caller: Caller, event: dict[str, Any]
+    ) -> fu.FollowUpEvent | None:
+        shared = self._shared(caller, event)
+        row = (await asyncio.shield(shared.row)).get(int(event["id"]))
         if row is None or not may_see_follow_up(caller, row):
             return None
         view = shared.views.get(sharing_key(caller))
@@ -171,6 +177,18 @@ class SharedEvents:
                 shared_execution=SharedExecution(),
             )
         return view
+
+    async def matches(self, caller: Caller, event: dict[str, Any], criteria: Criteria) -> bool:
+        """Whether the event's follow-up passes a subscription's filter: one query per
+        sharing key and filter, however many sockets ask."""
+        shared = self._shared(caller, event)
+        key = (sharing_key(caller), repr(criteria))
+        checking = shared.matches.get(key)
+        if checking is None:
+            checking = shared.matches[key] = asyncio.ensure_future(
+                followup_queries.matches(caller, criteria, int(event["id"]))
+            )
+        return await asyncio.shield(checking)
 
 
 shared_events = SharedEvents()

@@ -28,7 +28,7 @@ from gql.schema.notifications import (
 from models.staff import Staff
 from runtime.bus import get_bus, org_channel
 from runtime.settings import get_settings
-from services import followup_queries, notifications, preferences, staff
+from services import notifications, preferences, staff
 from services.errors import ValidationFailed
 from services.pagination import PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
@@ -224,8 +224,6 @@ class NotificationsSubscription:
                 )  # as the caller may see it
                 if shown is None:
                     continue
-                if filter is not None and not await followup_queries.matches(
-                    caller, criteria, event["id"]
-                ):
+                if filter is not None and not await shared_events.matches(caller, event, criteria):
                     continue
                 yield shown

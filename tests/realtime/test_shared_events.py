@@ -5,7 +5,9 @@ import asyncio
 
 from gql.loaders import SharedEvents
 from gql.schema.common import decode_id
+from models.followups import Priority
 from services import auth
+from services.followup_queries import Criteria
 from tests.api.helpers import create_follow_up
 from tests.conftest import Api, Org
 
@@ -62,3 +64,19 @@ async def test_a_caller_who_may_not_see_the_follow_up_gets_nothing(api: Api, org
     admin_view = await shared.follow_up_event(await auth.authenticate(org.admin), message)
     assert admin_view is not None
     assert await shared.follow_up_event(await auth.authenticate(staff_token), message) is None
+
+
+async def test_a_filter_is_judged_once_per_sharing_key_and_filter(api: Api, org: Org) -> None:
+    created = await create_follow_up(api, org.admin, subject="Urgent", priority="HIGH")
+    follow_up_id = decode_id(created["id"], "FollowUp", "id")
+    admin = await auth.authenticate(org.admin)
+    shared = SharedEvents()
+    message = {"type": "follow_up", "kind": "CREATED", "id": follow_up_id, "arrival": 30_000}
+    high, low = Criteria(priorities=[Priority.HIGH]), Criteria(priorities=[Priority.LOW])
+    answers = await asyncio.gather(
+        *(shared.matches(admin, message, high) for _ in range(3)),
+        shared.matches(admin, message, low),
+    )
+    assert answers == [True, True, True, False]
+    [entry] = shared.events.values()
+    assert len(entry.matches) == 2  # three sockets with one filter asked once
