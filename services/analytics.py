@@ -40,7 +40,7 @@ from models.followups import (
 )
 from services import validation
 from services.errors import ValidationFailed
-from services.followup_queries import ratio, status_in
+from services.followup_queries import Criteria, ratio, status_in, where_clause
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start
@@ -231,14 +231,14 @@ def _statement(
     key, label, code, join = grouping
     values = sql.ranges((b.n, b.starts, b.ends) for b in buckets)
     column = f"f.{moment.column}"
+    # Staff get their own figures even where they may see everyone's follow-ups.
+    own = Criteria(assignee_ids=None if caller.is_manager else [caller.staff_id])
     scope = (
-        f"f.org_id = {sql.bind(caller.org_id)} AND {column} >= {sql.bind(buckets[0].starts)} "
+        f"{where_clause(sql, caller, own)} AND {column} >= {sql.bind(buckets[0].starts)} "
         f"AND {column} < {sql.bind(buckets[-1].ends)}"
     )
     if moment.condition:
         scope += f" AND {moment.condition}"
-    if not caller.is_manager:
-        scope += f" AND f.assignee_id = {sql.bind(caller.staff_id)}"
     source = (
         f"FROM follow_up f JOIN buckets b ON {column} >= b.starts AND {column} < b.ends "
         f"{join} WHERE {scope}"
