@@ -229,18 +229,30 @@ def _system_caller(org_id: int) -> Caller:
     )
 
 
-async def _round_robin(org_id: int, owner_id: int | None) -> int | None:
-    """The party's active owner, else the next active STAFF member after the last one given
-    an unowned party (managers and admins only if there are no STAFF). The position is kept
-    on the organization row, locked, so it carries over between runs and scanners."""
-    if owner_id is not None and await Staff.filter(id=owner_id, is_active=True).exists():
-        return owner_id
-    members = Staff.filter(org_id=org_id, is_active=True)
-    candidates = list(
-        await members.filter(role=Role.STAFF).order_by("id").values_list("id", flat=True)
+@dataclass(frozen=True)
+class Assignable:
+    """Who a scan may give reconnects to, read once per scan: the active members, and the
+    round-robin's turn order (STAFF; managers and admins only if there are no STAFF)."""
+
+    active: frozenset[int]
+    turns: list[int]
+
+
+async def assignable(org_id: int) -> Assignable:
+    members = (
+        await Staff.filter(org_id=org_id, is_active=True).order_by("id").values_list("id", "role")
     )
-    if not candidates:
-        candidates = list(await members.order_by("id").values_list("id", flat=True))
+    staff_only = [pk for pk, role in members if role == Role.STAFF]
+    return Assignable(frozenset(pk for pk, _ in members), staff_only or [pk for pk, _ in members])
+
+
+async def _round_robin(org_id: int, owner_id: int | None, members: Assignable) -> int | None:
+    """The party's active owner, else the next member in turn after the last one given an
+    unowned party. The position is kept on the organization row, locked, so it carries over
+    between runs and scanners."""
+    if owner_id is not None and owner_id in members.active:
+        return owner_id
+    candidates = members.turns
     if not candidates:
         return None
     org = await Organization.filter(id=org_id).select_for_update().get()
@@ -254,11 +266,11 @@ def _subject(party: RottingParty) -> str:
     return f"Reconnect with {party.name} — no contact in {party.days_since_last_contact} days"
 
 
-async def _reconnect(org_id: int, party: RottingParty) -> bool:
+async def _reconnect(org_id: int, party: RottingParty, members: Assignable) -> bool:
     """One reconnect follow-up and its notice, in one transaction; False if one is open."""
     try:
         async with events.transaction():
-            assignee_id = await _round_robin(org_id, party.owner_id)
+            assignee_id = await _round_robin(org_id, party.owner_id, members)
             if assignee_id is None:
                 return False
             when = (
@@ -307,9 +319,10 @@ async def scan(org_id: int) -> ScanResult:
     """
     now = clock.now()
     rows = await _query(org_id, None, now, None, None)
+    members = await assignable(org_id)
     created = skipped = 0
     for row in rows:
-        if await _reconnect(org_id, _party(row, now)):
+        if await _reconnect(org_id, _party(row, now), members):
             created += 1
         else:
             skipped += 1

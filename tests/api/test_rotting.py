@@ -214,8 +214,9 @@ async def test_the_one_open_rotting_index_settles_a_race(api: Api, org: Org) -> 
     rows = await rotting._query(org.id, None, clock.now(), None, None)
     party = rotting._party(rows[0], clock.now())
     # Two scanners that both read the party as rotting: the second insert hits the index.
-    assert await rotting._reconnect(org.id, party) is True
-    assert await rotting._reconnect(org.id, party) is False
+    members = await rotting.assignable(org.id)
+    assert await rotting._reconnect(org.id, party, members) is True
+    assert await rotting._reconnect(org.id, party, members) is False
     assert await FollowUp.filter(org_id=org.id, origin=Origin.ROTTING_SCAN).count() == 1
     assert await FollowUp.filter(status=Status.PENDING).count() == 1
 
