@@ -147,11 +147,12 @@ def cancel_on_signals() -> None:
 
 
 class Children:
-    """`followups` processes started by the benchmark; all stopped on exit, error or SIGTERM."""
+    """`followups` processes started by a benchmark or a distributed test; all stopped on
+    exit, error or SIGTERM. Their output goes to a log file each, in `logs`."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], logs: Path | None = None) -> None:
         self.env = env
-        self.logs = Path(tempfile.mkdtemp(prefix="followups-bench-"))
+        self.logs = logs or Path(tempfile.mkdtemp(prefix="followups-bench-"))
         self.running: list[subprocess.Popen[bytes]] = []
 
     def start(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:

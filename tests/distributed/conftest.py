@@ -7,10 +7,8 @@ restart it without touching anyone else's. The database is created per test.
 import asyncio
 import os
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,15 +18,8 @@ import asyncpg
 import httpx
 import pytest
 
+from bench.common import FOLLOWUPS, Children, free_port
 from tests.conftest import ADMIN_URL, PASSWORD, unavailable
-
-FOLLOWUPS = str(Path(sys.executable).with_name("followups"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisServer:
@@ -96,11 +87,11 @@ async def pg_url() -> AsyncIterator[str]:
     await admin.close()
 
 
-class Processes:
-    """Starts `followups` commands against one database and Redis; stops them all at the end."""
+class Processes(Children):
+    """`followups` commands against one database and Redis, with short leases and polls."""
 
     def __init__(self, database_url: str, redis: RedisServer, logs: Path) -> None:
-        self.env = {
+        env = {
             **os.environ,
             "DATABASE_URL": database_url,
             "REDIS_URL": redis.url,
@@ -109,32 +100,7 @@ class Processes:
             "SCHEDULER_LOOK_AHEAD_SECONDS": "1",
             "WS_SESSION_CHECK_SECONDS": "1",
         }
-        self.logs = logs
-        self.running: list[subprocess.Popen[bytes]] = []
-
-    def start(self, *args: str) -> subprocess.Popen[bytes]:
-        log = open(self.logs / f"{'-'.join(args)}-{len(self.running)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [FOLLOWUPS, *args], env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        self.running.append(process)
-        return process
-
-    def serve(self) -> str:
-        port = free_port()
-        self.start("serve", "--port", str(port))
-        wait_for_port(port)
-        return f"127.0.0.1:{port}"
-
-    def stop_all(self) -> None:
-        for process in self.running:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.running:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        super().__init__(env, logs)
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ async def test_two_schedulers_and_three_workers_deliver_each_reminder_once(
     # timer can then only mean the schedulers' SKIP LOCKED claims overlapped.
     processes.env["LEASE_SECONDS"] = "30"
     email = await create_org(processes)
-    api = processes.serve()
+    _, api = processes.serve()
     token = await login(api, email)
     count = 120
     due = datetime.now(UTC) + timedelta(seconds=12)
@@ -77,7 +77,7 @@ async def _all_done(database_url: str, count: int) -> dict[str, int] | None:
 
 async def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(processes: Processes) -> None:
     email = await create_org(processes)
-    api = processes.serve()
+    _, api = processes.serve()
     token = await login(api, email)
     count = 400
     due = datetime.now(UTC) + timedelta(seconds=25)
@@ -103,7 +103,7 @@ async def test_redis_restarted_empty_still_ends_with_every_reminder_once(
     processes: Processes, redis_server
 ) -> None:
     email = await create_org(processes)
-    api = processes.serve()
+    _, api = processes.serve()
     token = await login(api, email)
     count = 150
     due = datetime.now(UTC) + timedelta(seconds=20)
@@ -131,7 +131,7 @@ async def _claimed(database_url: str, count: int) -> bool:
 
 async def test_an_event_reaches_subscribers_on_every_api_instance(processes: Processes) -> None:
     email = await create_org(processes)
-    first, second, third = processes.serve(), processes.serve(), processes.serve()
+    first, second, third = (processes.serve()[1] for _ in range(3))
     token = await login(third, email)
     sockets = []
     for address in (first, second):
