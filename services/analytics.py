@@ -39,7 +39,7 @@ from models.followups import (
     Status,
 )
 from services import validation
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, ratio, status_in, where_clause
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
@@ -139,9 +139,13 @@ def week_buckets(starts: datetime, ends: datetime, zone_name: str) -> list[Bucke
 
 def _check_window(starts: datetime, ends: datetime) -> None:
     if ends <= starts:
-        raise ValidationFailed("to", "The window ends before it starts.")
+        raise ValidationFailed(
+            "to", "The window ends before it starts.", code=ValidationCode.ENDS_BEFORE_START
+        )
     if ends - starts > timedelta(days=MAX_WINDOW_DAYS):
-        raise ValidationFailed("to", f"At most {MAX_WINDOW_DAYS} days at a time.")
+        raise ValidationFailed(
+            "to", f"At most {MAX_WINDOW_DAYS} days at a time.", code=ValidationCode.OUT_OF_RANGE
+        )
 
 
 # ---------------------------------------------------------------- the query

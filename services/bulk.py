@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from models.followups import FollowUp, Priority
 from services import followups, staff
-from services.errors import DomainError, NotFound, ValidationFailed
+from services.errors import DomainError, NotFound, ValidationCode, ValidationFailed
 from services.followups import Completion, FollowUpUpdate
 from services.validation import aware, zone
 from services.visibility import Caller, visible_follow_ups
@@ -79,14 +79,24 @@ class Reschedule:
         shifting = bool(self.shift_days or self.shift_minutes)
         if (self.due_at is None) == (not shifting):
             raise ValidationFailed(
-                "reschedule", "Give dueAt, or a non-zero shiftDays and/or shiftMinutes."
+                "reschedule",
+                "Give dueAt, or a non-zero shiftDays and/or shiftMinutes.",
+                code=ValidationCode.INVALID_COMBINATION,
             )
         if self.due_at is not None:
             aware("dueAt", self.due_at)
         if abs(self.shift_days) > MAX_SHIFT_DAYS:
-            raise ValidationFailed("shiftDays", f"Shift by at most {MAX_SHIFT_DAYS} days.")
+            raise ValidationFailed(
+                "shiftDays",
+                f"Shift by at most {MAX_SHIFT_DAYS} days.",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
         if abs(self.shift_minutes) > MAX_SHIFT_MINUTES:
-            raise ValidationFailed("shiftMinutes", f"Shift by at most {MAX_SHIFT_MINUTES} minutes.")
+            raise ValidationFailed(
+                "shiftMinutes",
+                f"Shift by at most {MAX_SHIFT_MINUTES} minutes.",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
 
     async def prepare(self, caller: Caller) -> Run:
         if self.due_at is not None:
@@ -117,7 +127,9 @@ Action = Start | Complete | Cancel | Delegate | Reschedule | SetPriority
 def check_batch(count: int) -> None:
     """At most MAX_IDS ids a call; checked before anything is read or changed."""
     if count > MAX_IDS:
-        raise ValidationFailed("ids", f"{count} ids given; at most {MAX_IDS} a call.")
+        raise ValidationFailed(
+            "ids", f"{count} ids given; at most {MAX_IDS} a call.", code=ValidationCode.TOO_MANY
+        )
 
 
 async def bulk_update(caller: Caller, ids: list[int], action: Action) -> list[Outcome]:

@@ -33,7 +33,7 @@ from models.followups import CompletionOutcome, Priority, SatisfactionOutcome, S
 from runtime import clock
 from runtime.settings import get_settings
 from services import auth, followup_queries, saved_filters
-from services.errors import AuthenticationFailed, NotFound, ValidationFailed
+from services.errors import AuthenticationFailed, NotFound, ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, Ordering
 from services.pagination import PageRequest
 from services.saved_filters import ParsedFilter
@@ -74,7 +74,9 @@ async def create(caller: Caller, format: ExportFormat, parsed: ParsedFilter) -> 
     The filter is stored with the export, so its ids are checked like a saved filter's.
     """
     if not isinstance(format, ExportFormat):
-        raise ValidationFailed("format", f"{format!r} is not an export format.")
+        raise ValidationFailed(
+            "format", f"{format!r} is not an export format.", code=ValidationCode.UNKNOWN_VALUE
+        )
     document = await saved_filters.checked(caller, parsed)
     now = clock.now()
     await Export.filter(org_id=caller.org_id, expires_at__lt=now - KEEP_EXPIRED).delete()

@@ -19,7 +19,7 @@ from models.followups import (
     Status,
 )
 from runtime import clock
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.sql import Sql, fetch_rows, typed_rows
 from services.visibility import Caller
@@ -212,7 +212,9 @@ def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[
             return int(raw), int(last_id)
         return datetime.fromisoformat(raw).astimezone(UTC), int(last_id)
     except (TypeError, ValueError) as error:
-        raise ValidationFailed(field_name, "The cursor does not fit this ordering.") from error
+        raise ValidationFailed(
+            field_name, "The cursor does not fit this ordering.", code=ValidationCode.INVALID_CURSOR
+        ) from error
 
 
 def ratio(part: int, whole: int) -> float:

@@ -5,7 +5,7 @@ import re
 from models.followups import FollowUpType
 from runtime import clock
 from services import validation
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.visibility import Caller, get_scoped, require_admin, scoped
 
 # key, name, requires_contact: contact types need a logged contact attempt to complete.
@@ -48,7 +48,11 @@ async def list_types(caller: Caller, include_archived: bool = False) -> list[Fol
 async def active_type_by_key(caller: Caller, key: str, field: str = "typeKey") -> FollowUpType:
     row = await scoped(FollowUpType, caller).get_or_none(key=key, archived_at__isnull=True)
     if row is None:
-        raise ValidationFailed(field, f"There is no follow-up type with key {key!r}.")
+        raise ValidationFailed(
+            field,
+            f"There is no follow-up type with key {key!r}.",
+            code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+        )
     return row
 
 
@@ -57,11 +61,17 @@ async def create_type(caller: Caller, key: str, name: str, requires_contact: boo
     key = key.strip().lower()
     if not KEY_PATTERN.match(key):
         raise ValidationFailed(
-            "key", "key must be 2-64 lowercase letters, digits or _, starting with a letter."
+            "key",
+            "key must be 2-64 lowercase letters, digits or _, starting with a letter.",
+            code=ValidationCode.INVALID_FORMAT,
         )
     name = validation.required_text("name", name, 100)
     if await scoped(FollowUpType, caller).filter(key=key).exists():
-        raise ValidationFailed("key", f"A follow-up type with key {key!r} exists already.")
+        raise ValidationFailed(
+            "key",
+            f"A follow-up type with key {key!r} exists already.",
+            code=ValidationCode.DUPLICATE,
+        )
     return await FollowUpType.create(
         org_id=caller.org_id, key=key, name=name, requires_contact=requires_contact
     )
@@ -76,7 +86,11 @@ async def update_type(
         row.name = validation.required_text("name", name, 100)
     if requires_contact is not None:
         if row.built_in:
-            raise ValidationFailed("requiresContact", "A built-in type keeps its contact rule.")
+            raise ValidationFailed(
+                "requiresContact",
+                "A built-in type keeps its contact rule.",
+                code=ValidationCode.BUILT_IN,
+            )
         row.requires_contact = requires_contact
     await row.save()
     return row
@@ -87,7 +101,11 @@ async def set_archived(caller: Caller, type_id: int, archived: bool) -> FollowUp
     require_admin(caller)
     row = await get_scoped(FollowUpType, caller, type_id, "Follow-up type")
     if row.built_in and archived and row.key == "customer_check":
-        raise ValidationFailed("id", "The customer check type is needed for post-delivery checks.")
+        raise ValidationFailed(
+            "id",
+            "The customer check type is needed for post-delivery checks.",
+            code=ValidationCode.BUILT_IN,
+        )
     row.archived_at = clock.now() if archived else None
     await row.save(update_fields=["archived_at"])
     return row

@@ -28,7 +28,13 @@ from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadSt
 from models.staff import Staff
 from runtime import clock
 from services import events, followup_types, notifications, reminders, staff
-from services.errors import NotFound, TransitionRefused, ValidationFailed, VersionConflict
+from services.errors import (
+    NotFound,
+    TransitionRefused,
+    ValidationCode,
+    ValidationFailed,
+    VersionConflict,
+)
 from services.notifications import Notice
 from services.reminders import ReminderSpec
 from services.validation import aware, optional_text, required_text
@@ -128,7 +134,9 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
                 return earlier
         if draft.is_primary:
             raise ValidationFailed(
-                "isPrimary", "This lead has a primary follow-up already."
+                "isPrimary",
+                "This lead has a primary follow-up already.",
+                code=ValidationCode.PRIMARY_EXISTS,
             ) from error
         raise
     return follow_up
@@ -139,7 +147,9 @@ async def _earlier_create(caller: Caller, key: str) -> FollowUp | None:
     earlier = await scoped(FollowUp, caller).get_or_none(idempotency_key=key)
     if earlier is not None and earlier.created_by_id != caller.staff_id:
         raise ValidationFailed(
-            "idempotencyKey", "This idempotency key belongs to another request; use a fresh one."
+            "idempotencyKey",
+            "This idempotency key belongs to another request; use a fresh one.",
+            code=ValidationCode.IDEMPOTENCY_KEY_REUSED,
         )
     return earlier
 
@@ -174,7 +184,11 @@ async def validated_links(caller: Caller, links: dict[str, int | None]) -> dict[
     for id_field, value in links.items():
         model, api_field = LINKS[id_field]
         if value is not None and not await scoped(model, caller).filter(id=value).exists():
-            raise ValidationFailed(api_field, f"There is no {model.__name__.lower()} {value} here.")
+            raise ValidationFailed(
+                api_field,
+                f"There is no {model.__name__.lower()} {value} here.",
+                code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+            )
         checked[id_field] = value
     return checked
 
@@ -184,17 +198,25 @@ async def _check_primary_allowed(
 ) -> None:
     """One primary post-delivery follow-up per lead, and only once the lead is delivered."""
     if lead_id is None:
-        raise ValidationFailed("isPrimary", "A primary follow-up needs a lead.")
+        raise ValidationFailed(
+            "isPrimary", "A primary follow-up needs a lead.", code=ValidationCode.PRIMARY_NEEDS_LEAD
+        )
     lead = await scoped(Lead, caller).get(id=lead_id)
     if lead.stage not in DELIVERED_STAGES:
         raise ValidationFailed(
-            "isPrimary", f"The lead is {lead.stage.name}; a primary follow-up waits for delivery."
+            "isPrimary",
+            f"The lead is {lead.stage.name}; a primary follow-up waits for delivery.",
+            code=ValidationCode.LEAD_NOT_DELIVERED,
         )
     others = FollowUp.filter(lead_id=lead_id, is_primary=True).exclude(status=Status.CANCELLED)
     if exclude_id is not None:
         others = others.exclude(id=exclude_id)
     if await others.exists():
-        raise ValidationFailed("isPrimary", "This lead has a primary follow-up already.")
+        raise ValidationFailed(
+            "isPrimary",
+            "This lead has a primary follow-up already.",
+            code=ValidationCode.PRIMARY_EXISTS,
+        )
 
 
 # ---------------------------------------------------------------- changing
@@ -345,7 +367,9 @@ async def complete(caller: Caller, follow_up_id: int, completion: Completion) ->
     notes = optional_text("notes", completion.notes, NOTE_MAX)
     summary = optional_text("issueSummary", completion.issue_summary, DESCRIPTION_MAX)
     if completion.has_issue and not summary:
-        raise ValidationFailed("issueSummary", "Say what the customer's issue is.")
+        raise ValidationFailed(
+            "issueSummary", "Say what the customer's issue is.", code=ValidationCode.REQUIRED
+        )
 
     async def apply(follow_up: FollowUp) -> None:
         _require(follow_up, OPEN_STATUSES, "complete")
@@ -357,6 +381,7 @@ async def complete(caller: Caller, follow_up_id: int, completion: Completion) ->
                 "contactOutcome",
                 f"A {follow_up_type.name.lower()} is complete only after a contact attempt: "
                 "log one or give contactOutcome.",
+                code=ValidationCode.CONTACT_ATTEMPT_REQUIRED,
             )
         if completion.has_issue:
             follow_up.has_issue, follow_up.issue_summary, follow_up.issue_resolved = (
@@ -504,7 +529,9 @@ async def update(
             follow_up.notes = optional_text("notes", change.notes, NOTES_MAX)
         if change.priority is not UNSET:
             if change.priority is None:
-                raise ValidationFailed("priority", "priority cannot be cleared.")
+                raise ValidationFailed(
+                    "priority", "priority cannot be cleared.", code=ValidationCode.REQUIRED
+                )
             follow_up.priority = change.priority
         if change.referral_opportunity is not UNSET:
             follow_up.referral_opportunity = change.referral_opportunity
@@ -513,7 +540,11 @@ async def update(
         if change.has_issue is not UNSET or change.issue_summary is not UNSET:
             _apply_issue(follow_up, change)
         if "lead_id" in links and follow_up.is_primary and links["lead_id"] != follow_up.lead_id:
-            raise ValidationFailed("leadId", "A primary follow-up stays with its lead.")
+            raise ValidationFailed(
+                "leadId",
+                "A primary follow-up stays with its lead.",
+                code=ValidationCode.PRIMARY_NEEDS_LEAD,
+            )
         for id_field, value in links.items():
             setattr(follow_up, id_field, value)
 
@@ -531,7 +562,9 @@ def _apply_issue(follow_up: FollowUp, change: FollowUpUpdate) -> None:
         if not follow_up.has_issue:
             follow_up.issue_summary = None
     if follow_up.has_issue and not follow_up.issue_summary:
-        raise ValidationFailed("issueSummary", "Say what the customer's issue is.")
+        raise ValidationFailed(
+            "issueSummary", "Say what the customer's issue is.", code=ValidationCode.REQUIRED
+        )
 
 
 # ---------------------------------------------------------------- the activity log

@@ -21,7 +21,7 @@ from models.notifications import (
 from models.staff import Staff
 from runtime import clock
 from services import events, preferences, timers
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.sql import Sql, fetch_rows, typed_rows
 from services.visibility import Caller
 
@@ -304,9 +304,15 @@ async def latest_id(caller: Caller) -> int:
 
 async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 500:
-        raise ValidationFailed("endpoint", "endpoint must be the push service URL.")
+        raise ValidationFailed(
+            "endpoint", "endpoint must be the push service URL.", code=ValidationCode.INVALID_FORMAT
+        )
     if not p256dh or len(p256dh) > 200 or not auth or len(auth) > 100:
-        raise ValidationFailed("keys", "p256dh and auth are the subscription's keys.")
+        raise ValidationFailed(
+            "keys",
+            "p256dh and auth are the subscription's keys.",
+            code=ValidationCode.INVALID_FORMAT,
+        )
     subscription, _ = await PushSubscription.update_or_create(
         endpoint=endpoint,
         defaults={

@@ -7,7 +7,7 @@ from tortoise.transactions import in_transaction
 from models.organizations import Organization
 from models.staff import Role, Staff
 from services import followup_types, staff
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.validation import required_text
 from services.visibility import Caller, require_admin
 
@@ -56,15 +56,25 @@ async def update_settings(caller: Caller, change: SettingsChange) -> Organizatio
         org.mark_missed_after_hours = None
     elif change.mark_missed_after_hours is not None:
         if not 1 <= change.mark_missed_after_hours <= 24 * 365:
-            raise ValidationFailed("markMissedAfterHours", "Give between 1 and 8760 hours.")
+            raise ValidationFailed(
+                "markMissedAfterHours",
+                "Give between 1 and 8760 hours.",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
         org.mark_missed_after_hours = change.mark_missed_after_hours
     if change.overdue_grace_minutes is not None:
         if not 0 <= change.overdue_grace_minutes <= 7 * 24 * 60:
-            raise ValidationFailed("overdueGraceMinutes", "Give between 0 and 10080 minutes.")
+            raise ValidationFailed(
+                "overdueGraceMinutes",
+                "Give between 0 and 10080 minutes.",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
         org.overdue_grace_minutes = change.overdue_grace_minutes
     if change.rotting_days is not None:
         if not 1 <= change.rotting_days <= 3650:
-            raise ValidationFailed("rottingDays", "Give between 1 and 3650 days.")
+            raise ValidationFailed(
+                "rottingDays", "Give between 1 and 3650 days.", code=ValidationCode.OUT_OF_RANGE
+            )
         org.rotting_days = change.rotting_days
     await org.save()
     return org

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
 from services import staff, validation
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.visibility import Caller, get_scoped, scoped
 
 M = TypeVar("M", bound=Model)
@@ -105,7 +105,9 @@ async def _check_party_values(
             checked[name] = value
         elif name == "client_id":
             if value is None:
-                raise ValidationFailed("clientId", "clientId is required.")
+                raise ValidationFailed(
+                    "clientId", "clientId is required.", code=ValidationCode.REQUIRED
+                )
             await _exists(Client, caller, value, "clientId")
             checked[name] = value
         elif name == "amount":
@@ -122,7 +124,9 @@ async def _check_party_values(
 def _phone(value: str | None) -> str | None:
     text = validation.optional_text("phone", value, 40)
     if text and not all(c.isdigit() or c in "+-() ." for c in text):
-        raise ValidationFailed("phone", f"{value!r} is not a phone number.")
+        raise ValidationFailed(
+            "phone", f"{value!r} is not a phone number.", code=ValidationCode.INVALID_FORMAT
+        )
     return text
 
 
@@ -130,15 +134,25 @@ def _amount(value: Any) -> Decimal:
     try:
         amount = Decimal(str(value))
     except InvalidOperation as error:
-        raise ValidationFailed("amount", "amount is not a number.") from error
+        raise ValidationFailed(
+            "amount", "amount is not a number.", code=ValidationCode.INVALID_FORMAT
+        ) from error
     if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= 10**12:
-        raise ValidationFailed("amount", "amount needs at most 2 decimals and 12 digits.")
+        raise ValidationFailed(
+            "amount",
+            "amount needs at most 2 decimals and 12 digits.",
+            code=ValidationCode.INVALID_FORMAT,
+        )
     return amount
 
 
 async def _exists(model: type[Model], caller: Caller, pk: int, field: str) -> None:
     if not await scoped(model, caller).filter(id=pk).exists():
-        raise ValidationFailed(field, f"There is no {model.__name__.lower()} {pk} here.")
+        raise ValidationFailed(
+            field,
+            f"There is no {model.__name__.lower()} {pk} here.",
+            code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+        )
 
 
 async def upsert(
@@ -153,7 +167,9 @@ async def upsert(
             return await _save(existing, await _check_party_values(caller, values, False))
     for name in required:
         if values.get(name) in (None, UNSET):
-            raise ValidationFailed(_api_name(name), f"{_api_name(name)} is required.")
+            raise ValidationFailed(
+                _api_name(name), f"{_api_name(name)} is required.", code=ValidationCode.REQUIRED
+            )
     checked = await _check_party_values(caller, values, True)
     try:
         async with in_transaction():
@@ -210,7 +226,9 @@ async def list_rows(
     ):
         if value is not None and column not in model._meta.fields_map:
             raise ValidationFailed(
-                api_field, f"{model.__name__} rows have no {api_field} to filter."
+                api_field,
+                f"{model.__name__} rows have no {api_field} to filter.",
+                code=ValidationCode.INVALID_COMBINATION,
             )
     if search.search:
         column = "title" if model is Matter else "number" if model is Invoice else "name"

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 
 CHANNELS = ("in_app", "email", "sms", "whatsapp", "push")
 KINDS = (
@@ -69,33 +69,59 @@ def dump(prefs: Preferences) -> dict[str, Any]:
 def check_channels(values: list[str], field_name: str) -> list[str]:
     unknown = [value for value in values if value not in CHANNELS]
     if unknown:
-        raise ValidationFailed(field_name, f"Unknown channel(s): {', '.join(unknown)}.")
+        raise ValidationFailed(
+            field_name,
+            f"Unknown channel(s): {', '.join(unknown)}.",
+            code=ValidationCode.UNKNOWN_VALUE,
+        )
     return list(dict.fromkeys(values))
 
 
 def check(prefs: Preferences) -> Preferences:
     """Raises ValidationFailed naming the first field that is not acceptable."""
     if len(prefs.reminder_offsets) > MAX_REMINDERS:
-        raise ValidationFailed("reminderOffsets", f"At most {MAX_REMINDERS} default reminders.")
+        raise ValidationFailed(
+            "reminderOffsets",
+            f"At most {MAX_REMINDERS} default reminders.",
+            code=ValidationCode.TOO_MANY,
+        )
     for offset in prefs.reminder_offsets:
         if not 0 <= offset <= MAX_OFFSET_MINUTES:
-            raise ValidationFailed("reminderOffsets", "Offsets are 0 to 86400 minutes.")
+            raise ValidationFailed(
+                "reminderOffsets",
+                "Offsets are 0 to 86400 minutes.",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
     prefs.reminder_channels = check_channels(prefs.reminder_channels, "reminderChannels")
     for kind, channels in prefs.channels.items():
         if kind not in KINDS:
-            raise ValidationFailed("channels", f"Unknown notification kind {kind!r}.")
+            raise ValidationFailed(
+                "channels",
+                f"Unknown notification kind {kind!r}.",
+                code=ValidationCode.UNKNOWN_VALUE,
+            )
         prefs.channels[kind] = check_channels(channels, "channels")
     if (prefs.quiet_start is None) != (prefs.quiet_end is None):
-        raise ValidationFailed("quietHours", "Give both the start and the end of quiet hours.")
+        raise ValidationFailed(
+            "quietHours",
+            "Give both the start and the end of quiet hours.",
+            code=ValidationCode.INVALID_COMBINATION,
+        )
     for name, value in (("quietStart", prefs.quiet_start), ("quietEnd", prefs.quiet_end)):
         if value is not None:
             try:
                 time.fromisoformat(value)
             except ValueError as error:
-                raise ValidationFailed(name, f"{value!r} is not a time like 22:00.") from error
+                raise ValidationFailed(
+                    name, f"{value!r} is not a time like 22:00.", code=ValidationCode.INVALID_FORMAT
+                ) from error
     if not 0 <= prefs.digest_hour <= 23:
-        raise ValidationFailed("digestHour", "The digest hour is 0 to 23.")
+        raise ValidationFailed(
+            "digestHour", "The digest hour is 0 to 23.", code=ValidationCode.OUT_OF_RANGE
+        )
     if any(day not in range(7) for day in prefs.digest_days):
-        raise ValidationFailed("digestDays", "Days are 0 (Monday) to 6 (Sunday).")
+        raise ValidationFailed(
+            "digestDays", "Days are 0 (Monday) to 6 (Sunday).", code=ValidationCode.OUT_OF_RANGE
+        )
     prefs.digest_days = sorted(set(prefs.digest_days))
     return prefs

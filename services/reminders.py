@@ -17,7 +17,7 @@ from models.staff import Staff
 from models.timers import TimerKind
 from runtime import clock
 from services import notifications, preferences, timers
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.notifications import Notice
 from services.sql import Sql, fetch_rows, typed_rows
 from services.timers import DueTimer
@@ -31,10 +31,18 @@ class ReminderSpec:
 
 def check_specs(specs: list[ReminderSpec]) -> list[ReminderSpec]:
     if len(specs) > preferences.MAX_REMINDERS:
-        raise ValidationFailed("reminders", f"At most {preferences.MAX_REMINDERS} reminders.")
+        raise ValidationFailed(
+            "reminders",
+            f"At most {preferences.MAX_REMINDERS} reminders.",
+            code=ValidationCode.TOO_MANY,
+        )
     for spec in specs:
         if not 0 <= spec.offset_minutes <= preferences.MAX_OFFSET_MINUTES:
-            raise ValidationFailed("reminders", "offsetMinutes is 0 to 86400 (60 days).")
+            raise ValidationFailed(
+                "reminders",
+                "offsetMinutes is 0 to 86400 (60 days).",
+                code=ValidationCode.OUT_OF_RANGE,
+            )
         if spec.channels is not None:
             preferences.check_channels(spec.channels, "reminders")
     return specs

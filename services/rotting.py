@@ -32,7 +32,7 @@ from models.staff import Role, Staff
 from models.timers import Timer, TimerKind
 from runtime import clock
 from services import events, followups, notifications, timers
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import status_in
 from services.followups import FollowUpDraft
 from services.notifications import Notice
@@ -170,7 +170,9 @@ def _cursor(after: str) -> tuple[datetime, str, int]:
             raise ValueError(kind)
         return datetime.fromisoformat(since).astimezone(UTC), kind, int(last_id)
     except (TypeError, ValueError) as error:
-        raise ValidationFailed("after", "The cursor is not one this list gave out.") from error
+        raise ValidationFailed(
+            "after", "The cursor is not one this list gave out.", code=ValidationCode.INVALID_CURSOR
+        ) from error
 
 
 async def rotting_parties(
@@ -397,7 +399,9 @@ async def set_rule(caller: Caller, segment: str, days: int | None) -> list[Rotti
         await RottingRule.filter(org_id=caller.org_id, segment=segment).delete()
     else:
         if not 1 <= days <= MAX_DAYS:
-            raise ValidationFailed("days", f"Give between 1 and {MAX_DAYS} days.")
+            raise ValidationFailed(
+                "days", f"Give between 1 and {MAX_DAYS} days.", code=ValidationCode.OUT_OF_RANGE
+            )
         await RottingRule.update_or_create(
             org_id=caller.org_id, segment=segment, defaults={"days": days}
         )

@@ -25,7 +25,7 @@ from tortoise.expressions import Q
 from models.saved_filters import SavedFilter
 from models.staff import Staff
 from services import followups
-from services.errors import NotFound, PermissionDenied, ValidationFailed
+from services.errors import NotFound, PermissionDenied, ValidationCode, ValidationFailed
 from services.followup_queries import Criteria
 from services.validation import required_text
 from services.visibility import Caller, scoped
@@ -73,7 +73,11 @@ async def save(caller: Caller, name: str, parsed: ParsedFilter, shared: bool) ->
     checked_name = await _name(caller, name, exclude_id=None)
     document = await checked(caller, parsed)
     if await scoped(SavedFilter, caller).filter(owner_id=caller.staff_id).count() >= MAX_PER_OWNER:
-        raise ValidationFailed("name", f"You have {MAX_PER_OWNER} saved filters; delete one first.")
+        raise ValidationFailed(
+            "name",
+            f"You have {MAX_PER_OWNER} saved filters; delete one first.",
+            code=ValidationCode.TOO_MANY,
+        )
     return await SavedFilter.create(
         org_id=caller.org_id,
         owner_id=caller.staff_id,
@@ -91,7 +95,11 @@ async def update(caller: Caller, filter_id: int, change: FilterChange) -> SavedF
         row.criteria = await checked(caller, change.filter)
     if change.shared is not UNSET:
         if change.shared is None:
-            raise ValidationFailed("shared", "shared cannot be cleared; give true or false.")
+            raise ValidationFailed(
+                "shared",
+                "shared cannot be cleared; give true or false.",
+                code=ValidationCode.REQUIRED,
+            )
         row.shared = bool(change.shared)
     await row.save()
     return row
@@ -129,7 +137,11 @@ async def _name(
     if exclude_id is not None:
         others = others.exclude(id=exclude_id)
     if await others.exists():
-        raise ValidationFailed("name", f"There is a saved filter named {name!r} already.")
+        raise ValidationFailed(
+            "name",
+            f"There is a saved filter named {name!r} already.",
+            code=ValidationCode.DUPLICATE,
+        )
     return name
 
 
@@ -137,9 +149,15 @@ async def checked(caller: Caller, parsed: ParsedFilter) -> dict[str, Any]:
     """The document to store: of bounded size, naming only ids of the caller's organization."""
     document = parsed.document
     if not isinstance(document, dict) or not all(isinstance(k, str) for k in document):
-        raise ValidationFailed("filter", "The filter must be an object of FollowUpFilter fields.")
+        raise ValidationFailed(
+            "filter",
+            "The filter must be an object of FollowUpFilter fields.",
+            code=ValidationCode.INVALID_FORMAT,
+        )
     if len(json.dumps(document, default=str)) > DOCUMENT_MAX_BYTES:
-        raise ValidationFailed("filter", "The filter is too large to save.")
+        raise ValidationFailed(
+            "filter", "The filter is too large to save.", code=ValidationCode.TOO_LONG
+        )
     await check_references(caller, parsed.criteria)
     return document
 
@@ -150,5 +168,9 @@ async def check_references(caller: Caller, criteria: Criteria) -> None:
     if wanted:
         found = await scoped(Staff, caller).filter(id__in=wanted).values_list("id", flat=True)
         for missing in sorted(wanted - set(found)):
-            raise ValidationFailed("assigneeIds", f"There is no staff member {missing} here.")
+            raise ValidationFailed(
+                "assigneeIds",
+                f"There is no staff member {missing} here.",
+                code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+            )
     await followups.validated_links(caller, dict(criteria.links))

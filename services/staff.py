@@ -9,7 +9,7 @@ from models.staff import Role, Session, Staff
 from runtime import clock
 from services import digests, preferences, validation
 from services.auth import hash_password
-from services.errors import PermissionDenied, ValidationFailed
+from services.errors import PermissionDenied, ValidationCode, ValidationFailed
 from services.visibility import Caller, get_scoped, require_admin, scoped
 
 MIN_PASSWORD_LENGTH = 8
@@ -17,9 +17,15 @@ MIN_PASSWORD_LENGTH = 8
 
 def _password(value: str) -> str:
     if len(value) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValidationFailed(
+            "password",
+            f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            code=ValidationCode.TOO_SHORT,
+        )
     if len(value) > 256:
-        raise ValidationFailed("password", "Use at most 256 characters.")
+        raise ValidationFailed(
+            "password", "Use at most 256 characters.", code=ValidationCode.TOO_LONG
+        )
     return value
 
 
@@ -31,7 +37,9 @@ def _phone(value: str | None) -> str | None:
     compact = text.replace(" ", "").replace("-", "")
     if not (compact.startswith("+") and compact[1:].isdigit() and 8 <= len(compact) - 1 <= 15):
         raise ValidationFailed(
-            "phone", f"{value!r} is not an international number like +447700900123."
+            "phone",
+            f"{value!r} is not an international number like +447700900123.",
+            code=ValidationCode.INVALID_FORMAT,
         )
     return compact
 
@@ -48,7 +56,9 @@ async def create_staff_row(
 ) -> Staff:
     address = validation.email("email", email, required=True)
     if await Staff.filter(email=address).exists():
-        raise ValidationFailed("email", f"{address} is already in use.")
+        raise ValidationFailed(
+            "email", f"{address} is already in use.", code=ValidationCode.DUPLICATE
+        )
     try:
         member = await Staff.create(
             org_id=org_id,
@@ -60,7 +70,9 @@ async def create_staff_row(
             phone=_phone(phone),
         )
     except IntegrityError as error:
-        raise ValidationFailed("email", f"{address} is already in use.") from error
+        raise ValidationFailed(
+            "email", f"{address} is already in use.", code=ValidationCode.DUPLICATE
+        ) from error
     await digests.plan(member)
     return member
 
@@ -105,9 +117,13 @@ async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> St
     if (change.role is not None or change.is_active is not None) and not caller.is_admin:
         raise PermissionDenied("Only an admin may change roles or deactivate staff.")
     if change.role is not None and member.id == caller.staff_id and change.role != Role.ADMIN:
-        raise ValidationFailed("role", "An admin cannot demote themselves.")
+        raise ValidationFailed(
+            "role", "An admin cannot demote themselves.", code=ValidationCode.SELF_LOCKOUT
+        )
     if change.is_active is False and member.id == caller.staff_id:
-        raise ValidationFailed("isActive", "You cannot deactivate yourself.")
+        raise ValidationFailed(
+            "isActive", "You cannot deactivate yourself.", code=ValidationCode.SELF_LOCKOUT
+        )
     if change.name is not None:
         member.name = validation.required_text("name", change.name, 200)
     if change.timezone is not None:
@@ -140,9 +156,15 @@ async def list_staff(caller: Caller, include_inactive: bool = False) -> list[Sta
 async def active_member(caller: Caller, staff_id: int, field: str) -> Staff:
     member = await scoped(Staff, caller).get_or_none(id=staff_id)
     if member is None:
-        raise ValidationFailed(field, f"There is no staff member {staff_id} here.")
+        raise ValidationFailed(
+            field,
+            f"There is no staff member {staff_id} here.",
+            code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+        )
     if not member.is_active:
-        raise ValidationFailed(field, f"{member.name} is no longer active.")
+        raise ValidationFailed(
+            field, f"{member.name} is no longer active.", code=ValidationCode.INACTIVE
+        )
     return member
 
 

@@ -15,7 +15,7 @@ from models.followups import CompletionOutcome, Status
 from runtime import clock
 from services import followup_queries as queries
 from services import followups
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.sql import Sql, moment
@@ -108,7 +108,11 @@ async def timeline(
     if party not in PARTY_COLUMNS:
         raise ValueError(party)
     if page.last is not None or page.before is not None:
-        raise ValidationFailed("last", "A timeline pages forward only, newest first.")
+        raise ValidationFailed(
+            "last",
+            "A timeline pages forward only, newest first.",
+            code=ValidationCode.INVALID_COMBINATION,
+        )
     size = page.size()
     sql = Sql()
     union = " UNION ALL ".join(_branches(sql, caller, party, party_id))
@@ -143,7 +147,11 @@ def _cursor(cursor: str) -> tuple[datetime, str, int]:
         at, kind, row_id = values
         return datetime.fromisoformat(at).astimezone(UTC), EntryKind(kind).value, int(row_id)
     except (TypeError, ValueError) as error:
-        raise ValidationFailed("after", "The cursor is not one this timeline gave out.") from error
+        raise ValidationFailed(
+            "after",
+            "The cursor is not one this timeline gave out.",
+            code=ValidationCode.INVALID_CURSOR,
+        ) from error
 
 
 def _entry(row: dict[str, Any], now: datetime) -> Entry:

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
 from services import validation
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import status_in
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
@@ -53,7 +53,9 @@ class Workload:
 async def workload(caller: Caller, weeks: int = 4) -> Workload:
     """Every active member's load (managers and admins); a STAFF caller gets their own."""
     if not 1 <= weeks <= MAX_WEEKS:
-        raise ValidationFailed("weeks", f"Between 1 and {MAX_WEEKS} weeks.")
+        raise ValidationFailed(
+            "weeks", f"Between 1 and {MAX_WEEKS} weeks.", code=ValidationCode.OUT_OF_RANGE
+        )
     zone = validation.zone(caller.timezone)
     now = clock.now()
     monday = week_start(now.astimezone(zone).date())

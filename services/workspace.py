@@ -14,7 +14,7 @@ from runtime import clock
 from services import followup_queries as queries
 from services import staff as staff_service
 from services import validation
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, Ordering, ratio
 from services.pagination import Page, PageRequest
 from services.sql import Sql
@@ -75,9 +75,15 @@ async def dashboard_scope(
 ) -> DashboardScope:
     """Staff see their own dashboard; managers and admins anyone's, or the whole team's."""
     if not 1 <= window_days <= MAX_WINDOW_DAYS:
-        raise ValidationFailed("windowDays", f"Between 1 and {MAX_WINDOW_DAYS} days.")
+        raise ValidationFailed(
+            "windowDays", f"Between 1 and {MAX_WINDOW_DAYS} days.", code=ValidationCode.OUT_OF_RANGE
+        )
     if team and assignee_id is not None:
-        raise ValidationFailed("team", "Ask for one assignee or the whole team, not both.")
+        raise ValidationFailed(
+            "team",
+            "Ask for one assignee or the whole team, not both.",
+            code=ValidationCode.INVALID_COMBINATION,
+        )
     assignee_ids: list[int] | None = [caller.staff_id]
     if team:
         require_manager(caller)
@@ -181,11 +187,17 @@ async def calendar(
 ) -> list[CalendarDay]:
     """Local days from first to last (inclusive) with counts and their first follow-ups."""
     if last < first:
-        raise ValidationFailed("to", "The range ends before it starts.")
+        raise ValidationFailed(
+            "to", "The range ends before it starts.", code=ValidationCode.ENDS_BEFORE_START
+        )
     if (last - first).days + 1 > MAX_CALENDAR_DAYS:
-        raise ValidationFailed("to", f"At most {MAX_CALENDAR_DAYS} days at a time.")
+        raise ValidationFailed(
+            "to", f"At most {MAX_CALENDAR_DAYS} days at a time.", code=ValidationCode.OUT_OF_RANGE
+        )
     if not 0 <= per_day <= MAX_PER_DAY:
-        raise ValidationFailed("perDay", f"Between 0 and {MAX_PER_DAY}.")
+        raise ValidationFailed(
+            "perDay", f"Between 0 and {MAX_PER_DAY}.", code=ValidationCode.OUT_OF_RANGE
+        )
     days = local_days(first, last, validation.zone(caller.timezone))
     counts = await _calendar_counts(caller, days, criteria)
     listed = await _calendar_rows(caller, days, criteria, per_day) if per_day else {}

@@ -11,7 +11,7 @@ from gql.schema.common import datetime_input, decode_id, error_member
 from gql.schema.followups import FollowUp
 from gql.schema.rows import build
 from services import bulk
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 
 ACTION_FIELDS = ("start", "complete", "cancel", "assigneeId", "reschedule", "priority")
 
@@ -31,11 +31,17 @@ def _action(input: BulkFollowUpInput) -> bulk.Action:
     ]
     if len(given) != 1:
         raise ValidationFailed(
-            "input", f"Give exactly one action of {', '.join(ACTION_FIELDS)}; {len(given)} given."
+            "input",
+            f"Give exactly one action of {', '.join(ACTION_FIELDS)}; {len(given)} given.",
+            code=ValidationCode.INVALID_COMBINATION,
         )
     if input.start is not None:
         if not input.start:
-            raise ValidationFailed("start", "Give start: true to start each follow-up.")
+            raise ValidationFailed(
+                "start",
+                "Give start: true to start each follow-up.",
+                code=ValidationCode.INVALID_COMBINATION,
+            )
         return bulk.Start()
     if input.complete is not None:
         return bulk.Complete(input.complete.completion())

@@ -29,7 +29,7 @@ from models.staff import Staff
 from runtime.bus import get_bus, org_channel
 from runtime.settings import get_settings
 from services import notifications, preferences, staff
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.pagination import PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
 
@@ -89,7 +89,11 @@ class NotificationsQuery:
         if after is not None:
             values = decode_cursor(after, "after")
             if len(values) != 1 or not isinstance(values[0], int):
-                raise ValidationFailed("after", "The cursor is not one this API gave out.")
+                raise ValidationFailed(
+                    "after",
+                    "The cursor is not one this API gave out.",
+                    code=ValidationCode.INVALID_CURSOR,
+                )
             before_id = values[0]
         ids, more = await notifications.inbox_page(caller, before_id, size, unread_only, kinds)
         nodes = await info.context.loaders.notification.load_many(ids)

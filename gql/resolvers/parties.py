@@ -14,7 +14,7 @@ from gql.schema.enums import LeadStage
 from gql.schema.rows import build
 from models import parties as models
 from services import parties
-from services.errors import ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.pagination import PageRequest, decode_cursor, encode_cursor
 from services.parties import UNSET
 
@@ -132,7 +132,11 @@ async def _list(
     if after is not None:
         values = decode_cursor(after, "after")
         if len(values) != 1 or not isinstance(values[0], int) or values[0] < 0:
-            raise ValidationFailed("after", "The cursor is not one this API gave out.")
+            raise ValidationFailed(
+                "after",
+                "The cursor is not one this API gave out.",
+                code=ValidationCode.INVALID_CURSOR,
+            )
         offset = values[0] + 1
     search = parties.PartySearch()
     if filter is not None:

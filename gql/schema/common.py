@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from gql.schema.enums import FollowUpStatus
+from gql.schema.enums import FollowUpStatus, ValidationCode
 from services.errors import (
     DomainError,
     NotFound,
@@ -53,9 +53,17 @@ DateTime = datetime
 
 def datetime_input(value: Any, field: str) -> datetime:
     if isinstance(value, InvalidDateTime):
-        raise ValidationFailed(field, f"{value.raw!r} is not an ISO-8601 date and time.")
+        raise ValidationFailed(
+            field,
+            f"{value.raw!r} is not an ISO-8601 date and time.",
+            code=ValidationCode.INVALID_FORMAT,
+        )
     if value.tzinfo is None:
-        raise ValidationFailed(field, f"{field} needs a UTC offset, e.g. 2026-05-01T09:00:00Z.")
+        raise ValidationFailed(
+            field,
+            f"{field} needs a UTC offset, e.g. 2026-05-01T09:00:00Z.",
+            code=ValidationCode.NOT_AWARE,
+        )
     return value
 
 
@@ -75,7 +83,9 @@ def decode_id(value: str | strawberry.ID, type_name: str, field: str) -> int:
             return int(pk)
     except ValueError:
         pass
-    raise ValidationFailed(field, f"{value!r} is not the id of a {type_name}.")
+    raise ValidationFailed(
+        field, f"{value!r} is not the id of a {type_name}.", code=ValidationCode.INVALID_ID
+    )
 
 
 def optional_id(value: str | None, type_name: str, field: str) -> int | None:
@@ -93,6 +103,7 @@ def id_list(values: list[strawberry.ID] | None, type_name: str, field: str) -> l
 class ValidationError:
     message: str
     field: str | None
+    code: ValidationCode
 
 
 @strawberry.type(description="No such object in your organization (or not visible to you).")
@@ -120,7 +131,7 @@ class ConflictError:
 def error_member(error: DomainError) -> Any:
     """The payload union member for a domain error."""
     if isinstance(error, ValidationFailed):
-        return ValidationError(message=error.message, field=error.field)
+        return ValidationError(message=error.message, field=error.field, code=error.code)
     if isinstance(error, NotFound):
         return NotFoundError(message=error.message)
     if isinstance(error, PermissionDenied):

@@ -30,7 +30,7 @@ from gql.schema.followups import FollowUpFilter, criteria_from
 from gql.schema.staff import Staff
 from models.saved_filters import SavedFilter as SavedFilterModel
 from services import saved_filters
-from services.errors import NotFound, ValidationFailed
+from services.errors import NotFound, ValidationCode, ValidationFailed
 from services.saved_filters import ParsedFilter
 from services.visibility import Caller
 
@@ -82,7 +82,9 @@ def filter_document(value: FollowUpFilter | None) -> dict[str, Any]:
 
 
 def _load_value(raw: Any, element: Any, field: str) -> Any:
-    wrong = ValidationFailed(field, f"{raw!r} does not fit {field}.")
+    wrong = ValidationFailed(
+        field, f"{raw!r} does not fit {field}.", code=ValidationCode.INVALID_FORMAT
+    )
     if isinstance(element, StrawberryEnumDefinition):
         try:
             return element.wrapped_cls[raw]
@@ -123,7 +125,9 @@ def filter_from_document(document: dict[str, Any]) -> FollowUpFilter:
         field = f"filter.{api_name}"
         if many:
             if not isinstance(raw, list):
-                raise ValidationFailed(field, f"{field} must be a list.")
+                raise ValidationFailed(
+                    field, f"{field} must be a list.", code=ValidationCode.INVALID_FORMAT
+                )
             values[python_name] = [_load_value(item, element, field) for item in raw]
         else:
             values[python_name] = _load_value(raw, element, field)
@@ -157,7 +161,9 @@ async def effective_filter(
     try:
         row = await saved_filters.get_visible(caller, pk)
     except NotFound as error:
-        raise ValidationFailed("savedFilterId", error.message) from error
+        raise ValidationFailed(
+            "savedFilterId", error.message, code=ValidationCode.NOT_FOUND_IN_ORGANIZATION
+        ) from error
     return merged(row.criteria, filter)
 
 
