@@ -29,6 +29,7 @@ from models.staff import Staff
 from runtime import clock
 from services import events, followup_types, notifications, reminders, staff
 from services.deadlines import MISSABLE_STATUSES
+from services.deadlines import is_overdue as is_overdue  # its home moved; callers stay
 from services.errors import NotFound, TransitionRefused, ValidationFailed, VersionConflict
 from services.notifications import Notice
 from services.reminders import ReminderSpec

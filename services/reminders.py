@@ -291,7 +291,10 @@ async def replan_for_settings(org: Organization, grace_changed: bool, missed_cha
     if grace_changed:
         grace = org.overdue_grace_minutes
         await _move_due_timers(
-            org.id, TimerKind.OVERDUE, lambda due: deadlines.overdue_alert_at(due, grace)
+            org.id,
+            TimerKind.OVERDUE,
+            deadlines.status_in(deadlines.OVERDUE_STATUSES),
+            lambda due: deadlines.overdue_alert_at(due, grace),
         )
     if not missed_changed:
         return
@@ -302,21 +305,25 @@ async def replan_for_settings(org: Organization, grace_changed: bool, missed_cha
         ).update(status=TimerStatus.CANCELLED, lease_until=None)
     else:
         await _move_due_timers(
-            org.id, TimerKind.MARK_MISSED, lambda due: deadlines.missed_at(due, hours)
+            org.id,
+            TimerKind.MARK_MISSED,
+            deadlines.missable_sql(),
+            lambda due: deadlines.missed_at(due, hours),
         )
 
 
 async def _move_due_timers(
-    org_id: int, kind: TimerKind, moment_for: Callable[[datetime], datetime]
+    org_id: int, kind: TimerKind, still_due: str, moment_for: Callable[[datetime], datetime]
 ) -> None:
-    """Live timers of a kind, set to the moment for their follow-up's due time: one read and
+    """Live timers of a kind whose follow-up is `still_due` (a condition on `f`), set to the
+    moment for their follow-up's due time: one read and
     one UPDATE per batch, not a statement per timer. A claimed one goes back to scheduled
     (the actor holding its message then finds it not claimed and does nothing)."""
     sql = Sql()
     rows = await fetch_rows(
         "SELECT t.id AS id, f.due_at AS due_at FROM timer t JOIN follow_up f ON f.id = t.target_id "
         f"WHERE t.org_id = {sql.bind(org_id)} AND t.kind = {sql.bind(kind)} "
-        f"AND t.status IN ({sql.bind_all(list(timers.LIVE))})",
+        f"AND t.status IN ({sql.bind_all(list(timers.LIVE))}) AND {still_due}",
         sql.values,
     )
     for start in range(0, len(rows), REPLAN_BATCH):

@@ -40,7 +40,7 @@ from gql.schema.notifications import (
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from gql.schema.rows import build, columns
 from gql.schema.staff import Staff
-from services import deadlines, followup_queries
+from services import followup_queries, followups
 from services.followup_queries import Criteria, Ordering
 from services.followups import Completion
 from services.pagination import PageRequest
@@ -157,7 +157,7 @@ class FollowUp(LoadedNode):
 
     @strawberry.field(description="Due in the past and still open. Derived, never a status.")
     def is_overdue(self) -> bool:
-        return deadlines.is_overdue(self.status, self.due_at)
+        return followups.is_overdue(self.status, self.due_at)
 
     @strawberry.field(metadata=link("follow_up_type", "type_id"))
     def type(self, info: Info) -> FollowUpType:
