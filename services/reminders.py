@@ -316,9 +316,9 @@ async def _move_due_timers(
     org_id: int, kind: TimerKind, still_due: str, moment_for: Callable[[datetime], datetime]
 ) -> None:
     """Live timers of a kind whose follow-up is `still_due` (a condition on `f`), set to the
-    moment for their follow-up's due time: one read and
-    one UPDATE per batch, not a statement per timer. A claimed one goes back to scheduled
-    (the actor holding its message then finds it not claimed and does nothing)."""
+    moment for their follow-up's due time: one read and one UPDATE per batch, not a
+    statement per timer. A claimed one goes back to scheduled (the actor holding its
+    message then finds it not claimed and does nothing)."""
     sql = Sql()
     rows = await fetch_rows(
         "SELECT t.id AS id, f.due_at AS due_at FROM timer t JOIN follow_up f ON f.id = t.target_id "
