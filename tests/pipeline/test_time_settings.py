@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 
+from models.timers import TimerKind
 from runtime import clock
+from services import timers
 from tasks.jobs import load_jobs
+from tasks.timers import fire_timer
 from tests.api.helpers import create_follow_up
 from tests.conftest import Api, Org
 from tests.pipeline.test_reminders import at, run_pipeline_until
@@ -87,4 +90,19 @@ async def test_the_overdue_sweep_waits_for_the_grace_like_the_timer(api: Api, or
     assert await sweep() == "overdue-sweep: 1 alert(s) sent"
     assert await overdue_alerts(api, org) == [created["id"]]
     await run_pipeline_until(due + timedelta(minutes=31))  # the timer's alert: the same one
+    assert await overdue_alerts(api, org) == [created["id"]]
+
+
+async def test_a_timer_already_handed_out_follows_the_new_grace(api: Api, org: Org) -> None:
+    due = at(1)
+    created = await create_follow_up(api, org.admin, dueAt=due.isoformat(), reminders=[])
+    clock.travel_to(due)
+    claims = await timers.claim_due(clock.now())  # their messages are on their way to workers
+    [claim] = [c for c in claims if c.kind == TimerKind.OVERDUE]
+    await settings(api, org, overdueGraceMinutes=30)
+    await fire_timer.fn(claim.timer_id)  # the message arrives: the timer is no longer its own
+    assert await overdue_alerts(api, org) == []
+    await run_pipeline_until(due + timedelta(minutes=29))
+    assert await overdue_alerts(api, org) == []
+    await run_pipeline_until(due + timedelta(minutes=30))
     assert await overdue_alerts(api, org) == [created["id"]]
