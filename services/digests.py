@@ -8,7 +8,7 @@ from models.notifications import Notification, NotificationKind
 from models.staff import Staff
 from models.timers import Timer, TimerKind
 from runtime import clock
-from services import notifications, preferences, timers
+from services import deadlines, notifications, preferences, timers
 from services.notifications import Notice
 
 MAX_LISTED = 20
@@ -69,7 +69,7 @@ async def send(staff: Staff, at: datetime) -> int | None:
     day_end = datetime.combine(today + timedelta(days=1), time(0), zone)
     mine = FollowUp.filter(assignee_id=staff.id, status__in=OPEN_STATUSES)
     due_today = await mine.filter(due_at__gte=day_start, due_at__lt=day_end).order_by("due_at")
-    overdue = await mine.filter(due_at__lt=min(day_start, at)).order_by("due_at")
+    overdue = await mine.filter(deadlines.overdue_filter(at)).order_by("due_at")
     previous = (
         await Notification.filter(recipient_id=staff.id, kind=NotificationKind.DIGEST)
         .order_by("-id")

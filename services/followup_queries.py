@@ -5,24 +5,23 @@ and leaves building rows to the loaders, so each page costs a fixed number of st
 """
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 from models.followups import (
-    OPEN_STATUSES,
     FollowUp,
     Priority,
     SatisfactionOutcome,
     Status,
 )
 from runtime import clock
+from services.deadlines import overdue_sql, status_in
 from services.errors import ValidationCode, ValidationFailed
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
 from services.sql import Sql, fetch_rows, typed_rows
-from services.visibility import Caller
+from services.visibility import Caller, follow_up_scope_sql
 
 # PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
 SEARCH_DOCUMENT = "f.search_vector"
@@ -71,9 +70,7 @@ def search_terms(text: str | None) -> list[str]:
 
 def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
     """The WHERE clause of a filter within what the caller may see, for any query on `f`."""
-    clauses = [f"f.org_id = {sql.bind(caller.org_id)}"]
-    if not caller.sees_all_follow_ups:
-        clauses.append(f"f.assignee_id = {sql.bind(caller.staff_id)}")
+    clauses = [follow_up_scope_sql(sql, caller)]
     if criteria.statuses is not None:
         clauses.append(status_in(criteria.statuses))
     if criteria.type_keys is not None:
@@ -89,7 +86,7 @@ def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
     if criteria.due_before is not None:
         clauses.append(f"f.due_at < {sql.bind(criteria.due_before)}")
     if criteria.overdue is not None:
-        overdue = f"({status_in(OPEN_STATUSES)} AND f.due_at < {sql.bind(clock.now())})"
+        overdue = overdue_sql(sql, clock.now())
         clauses.append(overdue if criteria.overdue else f"NOT {overdue}")
     if criteria.assignee_ids is not None:
         clauses.append(_in(sql, "f.assignee_id", criteria.assignee_ids))
@@ -109,13 +106,6 @@ def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
     if terms:
         clauses.append(_search(sql, terms))
     return " AND ".join(clauses)
-
-
-def status_in(statuses: Iterable[Status], column: str = "f.status") -> str:
-    """Statuses written as literals (they are our own enum values), so PostgreSQL and SQLite
-    can match the partial indexes on open follow-ups (migration 0007) to the query."""
-    values = ", ".join(f"'{Status(status).value}'" for status in statuses)
-    return f"{column} IN ({values})" if values else "1 = 0"
 
 
 def _in(sql: Sql, column: str, values: list[Any]) -> str:

@@ -28,6 +28,8 @@ from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadSt
 from models.staff import Staff
 from runtime import clock
 from services import events, followup_types, notifications, reminders, staff
+from services.deadlines import MISSABLE_STATUSES
+from services.deadlines import is_overdue as is_overdue  # its home moved; callers stay
 from services.errors import (
     NotFound,
     TransitionRefused,
@@ -102,10 +104,6 @@ async def get_follow_up(caller: Caller, follow_up_id: int) -> FollowUp:
     if row is None:
         raise NotFound(f"Follow-up {follow_up_id} was not found.")
     return row
-
-
-def is_overdue(status: Status, due_at: datetime, now: datetime | None = None) -> bool:
-    return status in OPEN_STATUSES and due_at < (now or clock.now())
 
 
 # ---------------------------------------------------------------- creating
@@ -300,7 +298,7 @@ async def mark_missed(follow_up_id: int) -> FollowUp | None:
     """The system's own transition, where the organization enables it."""
 
     async def apply(follow_up: FollowUp) -> None:
-        _require(follow_up, (Status.PENDING, Status.IN_PROGRESS), "mark missed")
+        _require(follow_up, MISSABLE_STATUSES, "mark missed")
         follow_up.status = Status.MISSED
 
     try:

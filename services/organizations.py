@@ -6,7 +6,7 @@ from tortoise.transactions import in_transaction
 
 from models.organizations import Organization
 from models.staff import Role, Staff
-from services import followup_types, staff
+from services import followup_types, reminders, staff
 from services.errors import ValidationCode, ValidationFailed
 from services.validation import required_text
 from services.visibility import Caller, require_admin
@@ -48,6 +48,7 @@ async def get_organization(caller: Caller) -> Organization:
 async def update_settings(caller: Caller, change: SettingsChange) -> Organization:
     require_admin(caller)
     org = await Organization.get(id=caller.org_id)
+    grace_before, missed_before = org.overdue_grace_minutes, org.mark_missed_after_hours
     if change.name is not None:
         org.name = required_text("name", change.name, 200)
     if change.staff_see_all_follow_ups is not None:
@@ -76,5 +77,9 @@ async def update_settings(caller: Caller, change: SettingsChange) -> Organizatio
                 "rottingDays", "Give between 1 and 3650 days.", code=ValidationCode.OUT_OF_RANGE
             )
         org.rotting_days = change.rotting_days
-    await org.save()
+    grace_changed = org.overdue_grace_minutes != grace_before
+    missed_changed = org.mark_missed_after_hours != missed_before
+    async with in_transaction():
+        await org.save()
+        await reminders.replan_for_settings(org, grace_changed, missed_changed)
     return org

@@ -5,21 +5,22 @@ Planning runs inside the transaction of the follow-up change that caused it, so 
 rescheduled or cancelled follow-up never keeps a stale timer.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from models.followups import OPEN_STATUSES, FollowUp, Status
+from models.followups import OPEN_STATUSES, FollowUp
 from models.notifications import NotificationKind
 from models.organizations import Organization
 from models.reminders import Reminder, ReminderStatus
 from models.staff import Staff
-from models.timers import TimerKind
+from models.timers import Timer, TimerKind, TimerStatus
 from runtime import clock
-from services import notifications, preferences, timers
+from services import deadlines, notifications, preferences, timers
 from services.errors import ValidationCode, ValidationFailed
 from services.notifications import Notice
-from services.sql import Sql, fetch_rows, typed_rows
+from services.sql import Sql, fetch_rows, moment, typed_rows
 from services.timers import DueTimer
 
 
@@ -116,15 +117,17 @@ async def _arm_due_timers(follow_up: FollowUp) -> None:
     await timers.schedule(
         TimerKind.OVERDUE,
         follow_up.id,
-        follow_up.due_at + timedelta(minutes=org.overdue_grace_minutes),
+        deadlines.overdue_alert_at(follow_up.due_at, org.overdue_grace_minutes),
         f"overdue:{follow_up.id}:{due}",
         follow_up.org_id,
     )
-    if org.mark_missed_after_hours and follow_up.status in (Status.PENDING, Status.IN_PROGRESS):
+    if org.mark_missed_after_hours and deadlines.may_become_missed(
+        follow_up.status, org.mark_missed_after_hours
+    ):
         await timers.schedule(
             TimerKind.MARK_MISSED,
             follow_up.id,
-            follow_up.due_at + timedelta(hours=org.mark_missed_after_hours),
+            deadlines.missed_at(follow_up.due_at, org.mark_missed_after_hours),
             f"missed:{follow_up.id}:{due}",
             follow_up.org_id,
         )
@@ -267,12 +270,82 @@ def _duration(minutes: int) -> str:
 
 
 async def overdue_sweep() -> str:
-    """`followups run overdue-sweep`: alerts for every open follow-up past due that has had
-    none for its due time (same key as the timer's, so never a second one)."""
+    """`followups run overdue-sweep`: alerts for every open follow-up whose alert is due (its
+    organization's grace included, as for the timer) and has had none for its due time (same
+    key as the timer's, so never a second one)."""
     now = clock.now()
+    grace = dict(await Organization.all().values_list("id", "overdue_grace_minutes"))
     sent = 0
-    overdue = FollowUp.filter(status__in=OPEN_STATUSES, due_at__lte=now, assignee_id__isnull=False)
+    overdue = FollowUp.filter(deadlines.overdue_filter(now), assignee_id__isnull=False)
     for follow_up in await overdue:
-        created = await notifications.notify(_overdue_notice(follow_up))
-        sent += created is not None
+        if deadlines.overdue_alert_due(
+            follow_up.status, follow_up.due_at, grace[follow_up.org_id], now
+        ):
+            created = await notifications.notify(_overdue_notice(follow_up))
+            sent += created is not None
     return f"overdue-sweep: {sent} alert(s) sent"
+
+
+# ---------------------------------------------------------------- organization settings
+
+REPLAN_BATCH = 500
+
+
+async def replan_for_settings(org: Organization, grace_changed: bool, missed_changed: bool) -> None:
+    """In the transaction that changes the organization's time settings: its live overdue and
+    mark-missed timers move to the moments the new settings give, and turning marking
+    missed off cancels its timers, so the setting in force when a timer fires decides.
+    Turning it on marks only follow-ups planned from then on (it never flips old ones)."""
+    if grace_changed:
+        grace = org.overdue_grace_minutes
+        await _move_due_timers(
+            org.id,
+            TimerKind.OVERDUE,
+            deadlines.status_in(deadlines.OVERDUE_STATUSES),
+            lambda due: deadlines.overdue_alert_at(due, grace),
+        )
+    if not missed_changed:
+        return
+    hours = org.mark_missed_after_hours
+    if hours is None:
+        await Timer.filter(
+            org_id=org.id, kind=TimerKind.MARK_MISSED, status__in=timers.LIVE
+        ).update(status=TimerStatus.CANCELLED, lease_until=None)
+    else:
+        await _move_due_timers(
+            org.id,
+            TimerKind.MARK_MISSED,
+            deadlines.missable_sql(),
+            lambda due: deadlines.missed_at(due, hours),
+        )
+
+
+async def _move_due_timers(
+    org_id: int, kind: TimerKind, still_due: str, moment_for: Callable[[datetime], datetime]
+) -> None:
+    """Live timers of a kind whose follow-up is `still_due` (a condition on `f`), set to the
+    moment for their follow-up's due time: one read and one UPDATE per batch, not a
+    statement per timer. A claimed one goes back to scheduled (the actor holding its
+    message then finds it not claimed and does nothing)."""
+    sql = Sql()
+    rows = await fetch_rows(
+        "SELECT t.id AS id, f.due_at AS due_at FROM timer t JOIN follow_up f ON f.id = t.target_id "
+        f"WHERE t.org_id = {sql.bind(org_id)} AND t.kind = {sql.bind(kind)} "
+        f"AND t.status IN ({sql.bind_all(list(timers.LIVE))}) AND {still_due}",
+        sql.values,
+    )
+    for start in range(0, len(rows), REPLAN_BATCH):
+        batch = rows[start : start + REPLAN_BATCH]
+        sql = Sql()
+        cases = " ".join(
+            f"WHEN {sql.bind(row['id'])} THEN "
+            f"{sql.bind_typed(moment_for(cast(datetime, moment(row['due_at']))), 'timestamptz')}"
+            for row in batch
+        )
+        await fetch_rows(
+            f"UPDATE timer SET fire_at = CASE id {cases} END, "
+            f"status = {sql.bind(TimerStatus.SCHEDULED)}, lease_until = NULL, "
+            f"updated_at = {sql.bind(clock.now())} "
+            f"WHERE id IN ({sql.bind_all([row['id'] for row in batch])})",
+            sql.values,
+        )

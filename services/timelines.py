@@ -13,8 +13,8 @@ from typing import Any, cast
 
 from models.followups import CompletionOutcome, Status
 from runtime import clock
+from services import deadlines
 from services import followup_queries as queries
-from services import followups
 from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria
 from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
@@ -162,7 +162,7 @@ def _entry(row: dict[str, Any], now: datetime) -> Entry:
         row_id=int(row["row_id"]),
         follow_up_id=row["follow_up_id"],
         follow_up_subject=row["subject"],
-        follow_up_overdue=followups.is_overdue(Status(row["status"]), due_at, now),
+        follow_up_overdue=deadlines.is_overdue(Status(row["status"]), due_at, now),
         actor_id=row["actor_id"],
         detail=row["detail"],
         extra=row["extra"],

@@ -54,6 +54,12 @@ def follow_up_owner(caller: Caller) -> dict[str, int]:
     return {} if caller.sees_all_follow_ups else {"assignee_id": caller.staff_id}
 
 
+def follow_up_scope_sql(sql: Sql, caller: Caller, alias: str = "f") -> str:
+    """visible_follow_ups as a condition on the follow-up rows `alias`, for hand-written SQL."""
+    equal = {"org_id": caller.org_id, **follow_up_owner(caller)}
+    return " AND ".join(f"{alias}.{column} = {sql.bind(value)}" for column, value in equal.items())
+
+
 def may_see_follow_up(caller: Caller, row: dict[str, Any]) -> bool:
     """The same rule as visible_follow_ups, for a row of the caller's organization already
     read (one read shared by every live subscriber of an event)."""

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
 from services import validation
+from services.deadlines import overdue_sql
 from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import status_in
 from services.sql import Sql, fetch_rows
@@ -68,9 +69,8 @@ async def workload(caller: Caller, weeks: int = 4) -> Workload:
         bounds.append((week, starts, ends))
         starts = ends
     sql = Sql()
-    moment = sql.bind(now)
     high = sql.bind(Priority.HIGH)
-    figures = [f"sum(CASE WHEN f.due_at < {moment} THEN 1 ELSE 0 END) AS overdue"]
+    figures = [f"sum(CASE WHEN {overdue_sql(sql, now)} THEN 1 ELSE 0 END) AS overdue"]
     for n, (_, starts, ends) in enumerate(bounds):
         span = f"f.due_at >= {sql.bind(starts)} AND f.due_at < {sql.bind(ends)}"
         figures.append(f"sum(CASE WHEN {span} THEN 1 ELSE 0 END) AS w{n}")

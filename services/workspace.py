@@ -14,6 +14,7 @@ from runtime import clock
 from services import followup_queries as queries
 from services import staff as staff_service
 from services import validation
+from services.deadlines import overdue_sql
 from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, Ordering, ratio
 from services.pagination import Page, PageRequest
@@ -127,7 +128,7 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
         "pending": queries.status_in([Status.PENDING]),
         "in_progress": queries.status_in([Status.IN_PROGRESS]),
         "missed": queries.status_in([Status.MISSED]),
-        "overdue": f"{open_} AND f.due_at < {sql.bind(scope.now)}",
+        "overdue": overdue_sql(sql, scope.now),
         "due_today": f"{open_} AND {between('f.due_at', scope.today.starts, scope.today.ends)}",
         "completed_today": f"{done} AND f.completed_at >= {sql.bind(scope.today.starts)}",
         "completed_this_week": f"{done} AND f.completed_at >= {sql.bind(scope.week_starts)}",
@@ -159,7 +160,7 @@ async def dashboard_list(
         "today": scope.criteria(
             statuses=open_statuses, due_after=scope.today.starts, due_before=scope.today.ends
         ),
-        "overdue": scope.criteria(statuses=open_statuses, due_before=scope.now),
+        "overdue": scope.criteria(overdue=True),
         "upcoming": scope.criteria(
             statuses=open_statuses, due_after=scope.today.ends, due_before=scope.week_ends
         ),
@@ -228,11 +229,10 @@ async def _calendar_counts(
     body, with_days = _days_join(sql, caller, days, criteria)
     is_open = queries.status_in(OPEN_STATUSES)
     is_done = queries.status_in(DONE_STATUSES)
-    now = sql.bind(clock.now())
     rows = await queries.fetch_rows(
         f"{with_days}SELECT d.n AS n, count(*) AS total, "
         f"sum(CASE WHEN {is_open} THEN 1 ELSE 0 END) AS open_count, "
-        f"sum(CASE WHEN {is_open} AND f.due_at < {now} THEN 1 ELSE 0 END) AS overdue_count, "
+        f"sum(CASE WHEN {overdue_sql(sql, clock.now())} THEN 1 ELSE 0 END) AS overdue_count, "
         f"sum(CASE WHEN {is_done} THEN 1 ELSE 0 END) AS done_count "
         f"{body} GROUP BY d.n",
         sql.values,

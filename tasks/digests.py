@@ -1,6 +1,6 @@
-"""Periodic jobs of the time pipeline that `followups run` can start by hand."""
+"""The digest job that `followups run digest` starts: today's digest for everyone now."""
 
-from services import digests, events, reminders
+from services import digests, events
 from tasks.jobs import periodic_job
 
 
@@ -8,9 +8,3 @@ from tasks.jobs import periodic_job
 async def digest() -> str:
     async with events.transaction():
         return await digests.send_all_now()
-
-
-@periodic_job("overdue-sweep")
-async def overdue_sweep() -> str:
-    async with events.transaction():
-        return await reminders.overdue_sweep()

@@ -20,6 +20,6 @@ def periodic_job(name: str) -> Callable[[Job], Job]:
 
 def load_jobs() -> dict[str, Job]:
     """Imports the modules that register jobs, so the registry is complete."""
-    from tasks import digests, workspace  # noqa: F401
+    from tasks import digests, overdue, rotting  # noqa: F401
 
     return PERIODIC_JOBS

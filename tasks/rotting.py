@@ -1,4 +1,4 @@
-"""Periodic jobs of the workspace (rotting clients)."""
+"""The rotting scan that `followups run rotting-scan` starts (the timers run it daily)."""
 
 from services import rotting
 from tasks.jobs import periodic_job
