@@ -17,7 +17,7 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info, selected_names
-from gql.schema.common import decode_id, optional_id, page_info
+from gql.schema.common import decode_id, optional_id
 from gql.schema.followups import (
     FollowUp,
     FollowUpConnection,
@@ -42,6 +42,15 @@ from services.timelines import EntryKind
 from services.visibility import Caller
 
 C = TypeVar("C")
+
+
+def page_info(page: Page[Any]) -> relay.PageInfo:
+    return relay.PageInfo(
+        has_next_page=page.has_next_page,
+        has_previous_page=page.has_previous_page,
+        start_cursor=page.cursors[0] if page.cursors else None,
+        end_cursor=page.cursors[-1] if page.cursors else None,
+    )
 
 
 def edges(nodes: Sequence[Any], page: Page[Any]) -> list[relay.Edge[Any]]:
