@@ -4,7 +4,8 @@ Every follow-up is changed in its own transaction by services.followups (lock, r
 timers, log, events), so one refusal never half-applies another, and the result of each id
 is exactly what the single mutation would have answered. What is the same for every id is
 done once: the batch size, the action's own input, and which ids the caller can see at all
-(one query; ids outside it are NotFound without a transaction each).
+(one query; ids outside it are NotFound without a transaction each). The call's own rules
+live here too: at most MAX_IDS ids as given, exactly one action, one result per distinct id.
 """
 
 from collections.abc import Awaitable, Callable
@@ -27,15 +28,25 @@ Run = Callable[[Caller, int], Awaitable[FollowUp]]
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result for one id: the changed follow-up, or the domain error that refused it."""
+    """The result for one id as given: the changed follow-up, or the error that refused it."""
 
-    follow_up_id: int
+    given_id: str
     follow_up: FollowUp | None = None
     error: DomainError | None = None
 
 
 @dataclass(frozen=True)
 class Start:
+    confirmed: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.confirmed:
+            raise ValidationFailed(
+                "start",
+                "Give start: true to start each follow-up.",
+                code=ValidationCode.INVALID,
+            )
+
     async def prepare(self, caller: Caller) -> Run:
         return followups.start
 
@@ -124,36 +135,74 @@ class SetPriority:
 Action = Start | Complete | Cancel | Delegate | Reschedule | SetPriority
 
 
+def one_action(choices: dict[str, Callable[[], Action] | None]) -> Action:
+    """The one action a call gives, from its choices by API field name (None: not given);
+    an action's own input is read only once it is known to be the one."""
+    given = [make for make in choices.values() if make is not None]
+    if len(given) != 1:
+        raise ValidationFailed(
+            "input",
+            f"Give exactly one action of {', '.join(choices)}; {len(given)} given.",
+            code=ValidationCode.INVALID_COMBINATION,
+        )
+    return given[0]()
+
+
 def check_batch(count: int) -> None:
-    """At most MAX_IDS ids a call; checked before anything is read or changed."""
+    """At most MAX_IDS ids a call, counted as given; checked before anything is read."""
     if count > MAX_IDS:
         raise ValidationFailed(
             "ids", f"{count} ids given; at most {MAX_IDS} a call.", code=ValidationCode.TOO_MANY
         )
 
 
-async def bulk_update(caller: Caller, ids: list[int], action: Action) -> list[Outcome]:
-    """Applies the action to each id in order (each once), one transaction per follow-up.
+async def bulk_update(
+    caller: Caller, ids: list[str], action: Action, decode: Callable[[str], int]
+) -> list[Outcome]:
+    """Applies the action to each id in order, one transaction per follow-up, and answers
+    once per distinct id as given (`decode` reads one, or raises ValidationFailed). A
+    follow-up given under two spellings of its id is changed once and answered for the first.
 
     Where the single change would refuse every id for the same reason (e.g. an assignee who
     is not here), each id gets that error and nothing is changed.
     """
     check_batch(len(ids))
-    unique = list(dict.fromkeys(ids))
+    keys: dict[str, int | ValidationFailed] = {}
+    for given in dict.fromkeys(ids):
+        try:
+            keys[given] = decode(given)
+        except ValidationFailed as error:
+            keys[given] = error
+    first_spelling: dict[int, str] = {}
+    for given, key in keys.items():
+        if isinstance(key, int):
+            first_spelling.setdefault(key, given)
+    applied = await _apply(caller, list(first_spelling), action)
+    outcomes = []
+    for given, key in keys.items():
+        if isinstance(key, ValidationFailed):
+            outcomes.append(Outcome(given, error=key))
+        elif first_spelling[key] == given:
+            follow_up, error = applied[key]
+            outcomes.append(Outcome(given, follow_up, error))
+    return outcomes
+
+
+async def _apply(
+    caller: Caller, ids: list[int], action: Action
+) -> dict[int, tuple[FollowUp | None, DomainError | None]]:
     try:
         run = await action.prepare(caller)
     except DomainError as error:
-        return [Outcome(pk, error=error) for pk in unique]
-    visible = set(
-        await visible_follow_ups(caller).filter(id__in=unique).values_list("id", flat=True)
-    )
-    outcomes = []
-    for pk in unique:
+        return {pk: (None, error) for pk in ids}
+    visible = set(await visible_follow_ups(caller).filter(id__in=ids).values_list("id", flat=True))
+    results: dict[int, tuple[FollowUp | None, DomainError | None]] = {}
+    for pk in ids:
         if pk not in visible:
-            outcomes.append(Outcome(pk, error=NotFound(f"Follow-up {pk} was not found.")))
+            results[pk] = (None, NotFound(f"Follow-up {pk} was not found."))
             continue
         try:
-            outcomes.append(Outcome(pk, follow_up=await run(caller, pk)))
+            results[pk] = (await run(caller, pk), None)
         except DomainError as error:
-            outcomes.append(Outcome(pk, error=error))
-    return outcomes
+            results[pk] = (None, error)
+    return results

@@ -6,7 +6,7 @@ and leaves building rows to the loaders, so each page costs a fixed number of st
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -18,9 +18,16 @@ from models.followups import (
 )
 from runtime import clock
 from services.deadlines import overdue_sql, status_in
-from services.errors import ValidationCode, ValidationFailed
-from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
-from services.sql import Sql, fetch_rows, typed_rows
+from services.pagination import (
+    Keyset,
+    Page,
+    PageRequest,
+    after_sql,
+    integer_key,
+    keyset_page,
+    moment_key,
+)
+from services.sql import Sql, fetch_rows, moment, typed_rows
 from services.visibility import Caller, follow_up_scope_sql
 
 # PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
@@ -156,55 +163,47 @@ async def find_rows(
     return replace(found, items=typed_rows(FollowUp, columns, rows))
 
 
+def keyset(ordering: Ordering) -> Keyset:
+    """Cursors name the sort field: one from another ordering is not a position in this one."""
+    value = integer_key if ordering.field == SortField.PRIORITY else moment_key
+    return Keyset(f"follow_ups.{ordering.field.value}", (value, integer_key))
+
+
 async def _page(
     caller: Caller, criteria: Criteria, ordering: Ordering, page: PageRequest, columns: list[str]
 ) -> tuple[list[dict[str, Any]], Page[Any]]:
-    size = page.size()
-    sql = Sql()
-    where = where_clause(sql, caller, criteria)
-    descending = ordering.descending != page.backwards
     column = f"f.{ordering.field.value}"
-    cursor = page.before if page.backwards else page.after
-    if cursor is not None:
-        value, last_id = _cursor_position(cursor, ordering, "before" if page.backwards else "after")
-        operator = "<" if descending else ">"
-        where += f" AND ({column}, f.id) {operator} ({sql.bind(value)}, {sql.bind(last_id)})"
-    direction = "DESC" if descending else "ASC"
     projection = FollowUp._meta.fields_db_projection
     extra = "".join(f', f.{projection[name]} AS "{name}"' for name in columns if name != "id")
-    rows = await fetch_rows(
-        f"SELECT f.id, {column} AS sort_value{extra} FROM follow_up f WHERE {where} "
-        f"ORDER BY {column} {direction}, f.id {direction} LIMIT {sql.bind(size + 1)}",
-        sql.values,
+
+    async def fetch(
+        position: tuple[Any, ...] | None, descending: bool, limit: int
+    ) -> list[dict[str, Any]]:
+        sql = Sql()
+        where = where_clause(sql, caller, criteria)
+        if position is not None:
+            binds = [sql.bind(value) for value in position]
+            where += f" AND {after_sql([column, 'f.id'], binds, descending)}"
+        direction = "DESC" if descending else "ASC"
+        return await fetch_rows(
+            f"SELECT f.id, {column} AS sort_value{extra} FROM follow_up f WHERE {where} "
+            f"ORDER BY {column} {direction}, f.id {direction} LIMIT {sql.bind(limit)}",
+            sql.values,
+        )
+
+    found = await keyset_page(
+        page,
+        keyset(ordering),
+        fetch,
+        lambda row: [_sort_value(row["sort_value"]), row["id"]],
+        ordering.descending,
     )
-    more = len(rows) > size
-    rows = rows[:size]
-    if page.backwards:
-        rows.reverse()
-    cursors = [encode_cursor([_cursor_value(row["sort_value"]), row["id"]]) for row in rows]
-    return rows, Page(
-        items=[],
-        cursors=cursors,
-        has_next_page=more if not page.backwards else page.before is not None,
-        has_previous_page=more if page.backwards else page.after is not None,
-    )
+    return found.items, replace(found, items=[])
 
 
-def _cursor_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def _cursor_position(cursor: str, ordering: Ordering, field_name: str) -> tuple[Any, int]:
-    values = decode_cursor(cursor, field_name)
-    try:
-        raw, last_id = values
-        if ordering.field == SortField.PRIORITY:
-            return int(raw), int(last_id)
-        return datetime.fromisoformat(raw).astimezone(UTC), int(last_id)
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed(
-            field_name, "The cursor does not fit this ordering.", code=ValidationCode.INVALID_CURSOR
-        ) from error
+def _sort_value(value: Any) -> Any:
+    """SQLite gives timestamps back as the stored text."""
+    return moment(value) if isinstance(value, str) else value
 
 
 def ratio(part: int, whole: int) -> float:

@@ -22,6 +22,7 @@ from models.staff import Staff
 from runtime import clock
 from services import events, preferences, timers
 from services.errors import ValidationCode, ValidationFailed
+from services.pagination import Keyset, Page, PageRequest, after_q, integer_key, keyset_page
 from services.sql import Sql, fetch_rows, typed_rows
 from services.visibility import Caller
 
@@ -271,19 +272,25 @@ def inbox(
     return query.filter(read_at__isnull=True) if unread_only else query
 
 
+INBOX_KEYSET = Keyset("notifications", (integer_key,))
+
+
 async def inbox_page(
     caller: Caller,
-    before_id: int | None,
-    limit: int,
+    request: PageRequest,
     unread_only: bool,
     kinds: list[NotificationKind] | None = None,
-) -> tuple[list[int], bool]:
-    """Newest first; keyset on id so new arrivals never shift a page."""
-    query = inbox(caller, unread_only, kinds)
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    ids = await query.order_by("-id").limit(limit + 1).values_list("id", flat=True)
-    return list(ids[:limit]), len(ids) > limit
+) -> Page[int]:
+    """Notification ids newest first; keyset on id so new arrivals never shift a page."""
+
+    async def fetch(position: tuple[Any, ...] | None, descending: bool, limit: int) -> list[int]:
+        query = inbox(caller, unread_only, kinds)
+        if position is not None:
+            query = query.filter(after_q(["id"], position, descending))
+        ordered = query.order_by("-id" if descending else "id")
+        return list(await ordered.limit(limit).values_list("id", flat=True))
+
+    return await keyset_page(request, INBOX_KEYSET, fetch, lambda pk: [pk], descending=True)
 
 
 async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[int]:

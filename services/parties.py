@@ -9,12 +9,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.fields import DatetimeField
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
 from services import staff, validation
 from services.errors import ValidationCode, ValidationFailed
+from services.pagination import (
+    Keyset,
+    Page,
+    PageRequest,
+    after_q,
+    integer_key,
+    keyset_page,
+    moment_key,
+    text_key,
+)
 from services.visibility import Caller, get_scoped, scoped
 
 M = TypeVar("M", bound=Model)
@@ -215,9 +226,15 @@ class PartySearch:
     due_before: date | None = None
 
 
+def keyset(model: type[Model], order: str) -> Keyset:
+    timed = isinstance(model._meta.fields_map[order], DatetimeField)
+    return Keyset(f"{model.__name__}.{order}", (moment_key if timed else text_key, integer_key))
+
+
 async def list_rows(
-    model: type[M], caller: Caller, search: PartySearch, order: str, offset: int, limit: int
-) -> tuple[list[M], int]:
+    model: type[M], caller: Caller, search: PartySearch, order: str, request: PageRequest
+) -> tuple[Page[M], int]:
+    """A page in `order` (then id) and the total; keyset cursors, so pages stay put."""
     query = scoped(model, caller)
     for value, column, api_field in (
         (search.owner_id, "owner", "ownerId"),
@@ -244,8 +261,16 @@ async def list_rows(
     if search.due_before is not None:
         query = query.filter(due_on__lt=search.due_before)
     total = await query.count()
-    rows = await query.order_by(order, "id").offset(offset).limit(limit)
-    return rows, total
+
+    async def fetch(position: tuple[Any, ...] | None, descending: bool, limit: int) -> list[M]:
+        page = query.filter(after_q([order, "id"], position, descending)) if position else query
+        sign = "-" if descending else ""
+        return list(await page.order_by(f"{sign}{order}", f"{sign}id").limit(limit))
+
+    page = await keyset_page(
+        request, keyset(model, order), fetch, lambda row: [getattr(row, order), row.pk]
+    )
+    return page, total
 
 
 MODELS_BY_NAME: dict[str, type[Model]] = {

@@ -20,6 +20,7 @@ follow-up per client and per lead, so concurrent scans cannot duplicate one.
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from enum import Enum
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
@@ -36,7 +37,16 @@ from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import status_in
 from services.followups import FollowUpDraft
 from services.notifications import Notice
-from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
+from services.pagination import (
+    Keyset,
+    Page,
+    PageRequest,
+    after_sql,
+    enum_key,
+    integer_key,
+    keyset_page,
+    moment_key,
+)
 from services.sql import Sql, fetch_rows, moment
 from services.validation import required_text
 from services.visibility import Caller, require_admin, require_manager
@@ -60,7 +70,6 @@ class RottingParty:
     neglected_since: datetime  # last contact, or when the party was added
     rotting_days: int  # the threshold that applied (segment rule or organization)
     days_since_last_contact: int
-    cursor: str
 
 
 # ---------------------------------------------------------------- the rule, in SQL
@@ -117,8 +126,9 @@ async def _query(
     org_id: int,
     owner_id: int | None,
     now: datetime,
-    after: tuple[datetime, str, int] | None,
+    after: tuple[Any, ...] | None,
     limit: int | None,
+    descending: bool = False,
 ) -> list[dict[str, Any]]:
     """Rotting parties, most neglected first, with the total count: one statement."""
     sql = Sql()
@@ -138,11 +148,14 @@ async def _query(
     )
     if after is not None:
         since, kind, last_id = after
-        query += (
-            f" WHERE (since, kind, id) > ({sql.bind_typed(since, 'timestamptz')}, "
-            f"{sql.bind_typed(kind, 'text')}, {sql.bind(last_id)})"
-        )
-    query += " ORDER BY since, kind, id"
+        binds = [
+            sql.bind_typed(since, "timestamptz"),
+            sql.bind_typed(kind, "text"),
+            sql.bind(last_id),
+        ]
+        query += f" WHERE {after_sql(['since', 'kind', 'id'], binds, descending)}"
+    direction = "DESC" if descending else "ASC"
+    query += f" ORDER BY since {direction}, kind {direction}, id {direction}"
     if limit is not None:
         query += f" LIMIT {sql.bind(limit)}"
     return await fetch_rows(query, sql.values)
@@ -159,20 +172,15 @@ def _party(row: dict[str, Any], now: datetime) -> RottingParty:
         neglected_since=since,
         rotting_days=int(row["threshold"]),
         days_since_last_contact=(now - since) // timedelta(days=1),
-        cursor=encode_cursor([since.isoformat(), row["kind"], int(row["id"])]),
     )
 
 
-def _cursor(after: str) -> tuple[datetime, str, int]:
-    try:
-        since, kind, last_id = decode_cursor(after, "after")
-        if kind not in ("client", "lead"):
-            raise ValueError(kind)
-        return datetime.fromisoformat(since).astimezone(UTC), kind, int(last_id)
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed(
-            "after", "The cursor is not one this list gave out.", code=ValidationCode.INVALID_CURSOR
-        ) from error
+class PartyKind(Enum):
+    CLIENT = "client"
+    LEAD = "lead"
+
+
+KEYSET = Keyset("rotting", (moment_key, enum_key(PartyKind), integer_key))
 
 
 async def rotting_parties(
@@ -187,18 +195,22 @@ async def rotting_parties(
     staff see the parties they own (an unowned party is the team's to share out, so it
     shows to managers only).
     """
-    size = PageRequest(first=first, after=after).size()
     owner_id = owned_by if caller.is_manager else caller.staff_id
     now = clock.now()
-    rows = await _query(caller.org_id, owner_id, now, _cursor(after) if after else None, size + 1)
-    total = int(rows[0]["total"]) if rows else await _count_without_page(caller, owner_id, now)
-    items = [_party(row, now) for row in rows[:size]]
-    page = Page(
-        items=items,
-        cursors=[item.cursor for item in items],
-        has_next_page=len(rows) > size,
-        has_previous_page=after is not None,
+    totals: list[int] = []
+
+    async def fetch(position: tuple[Any, ...] | None, descending: bool, limit: int) -> list[Any]:
+        rows = await _query(caller.org_id, owner_id, now, position, limit, descending)
+        totals.extend(int(row["total"]) for row in rows[:1])
+        return [_party(row, now) for row in rows]
+
+    page = await keyset_page(
+        PageRequest(first=first, after=after),
+        KEYSET,
+        fetch,
+        lambda party: [party.neglected_since, party.kind, party.party_id],
     )
+    total = totals[0] if totals else await _count_without_page(caller, owner_id, now)
     return page, total
 
 

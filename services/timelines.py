@@ -7,7 +7,7 @@ is copied into a timeline table, so the stream can never disagree with the recor
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import Any, cast
 
@@ -15,9 +15,17 @@ from models.followups import CompletionOutcome, Status
 from runtime import clock
 from services import deadlines
 from services import followup_queries as queries
-from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria
-from services.pagination import Page, PageRequest, decode_cursor, encode_cursor
+from services.pagination import (
+    Keyset,
+    Page,
+    PageRequest,
+    after_sql,
+    enum_key,
+    integer_key,
+    keyset_page,
+    moment_key,
+)
 from services.sql import Sql, moment
 from services.visibility import Caller
 
@@ -97,6 +105,9 @@ def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
     ]
 
 
+KEYSET = Keyset("timeline", (moment_key, enum_key(EntryKind), integer_key))
+
+
 async def timeline(
     caller: Caller,
     party: str,
@@ -107,51 +118,34 @@ async def timeline(
     """One page of the party's history, newest first, with keyset cursors."""
     if party not in PARTY_COLUMNS:
         raise ValueError(party)
-    if page.last is not None or page.before is not None:
-        raise ValidationFailed(
-            "last",
-            "A timeline pages forward only, newest first.",
-            code=ValidationCode.INVALID_COMBINATION,
-        )
-    size = page.size()
-    sql = Sql()
-    union = " UNION ALL ".join(_branches(sql, caller, party, party_id))
-    conditions = []
-    if kinds is not None:
-        conditions.append(f"t.kind IN ({sql.bind_all([k.value for k in kinds]) or 'NULL'})")
-    if page.after is not None:
-        at, kind, row_id = _cursor(page.after)
-        conditions.append(
-            f"(t.at, t.kind, t.row_id) < ({sql.bind_typed(at, 'timestamptz')}, "
-            f"{sql.bind_typed(kind, 'text')}, {sql.bind_typed(row_id, 'integer')})"
-        )
-    where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    rows = await queries.fetch_rows(
-        f"SELECT * FROM ({union}) t {where}"
-        f"ORDER BY t.at DESC, t.kind DESC, t.row_id DESC LIMIT {sql.bind(size + 1)}",
-        sql.values,
-    )
-    now = clock.now()
-    entries = [_entry(row, now) for row in rows[:size]]
-    return Page(
-        items=entries,
-        cursors=[encode_cursor([e.at.isoformat(), e.kind.value, e.row_id]) for e in entries],
-        has_next_page=len(rows) > size,
-        has_previous_page=page.after is not None,
-    )
 
+    async def fetch(position: tuple[Any, ...] | None, descending: bool, limit: int) -> list[Entry]:
+        sql = Sql()
+        union = " UNION ALL ".join(_branches(sql, caller, party, party_id))
+        conditions = []
+        if kinds is not None:
+            conditions.append(f"t.kind IN ({sql.bind_all([k.value for k in kinds]) or 'NULL'})")
+        if position is not None:
+            at, kind, row_id = position
+            binds = [
+                sql.bind_typed(at, "timestamptz"),
+                sql.bind_typed(kind, "text"),
+                sql.bind_typed(row_id, "integer"),
+            ]
+            conditions.append(after_sql(["t.at", "t.kind", "t.row_id"], binds, descending))
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        direction = "DESC" if descending else "ASC"
+        rows = await queries.fetch_rows(
+            f"SELECT * FROM ({union}) t {where}ORDER BY t.at {direction}, "
+            f"t.kind {direction}, t.row_id {direction} LIMIT {sql.bind(limit)}",
+            sql.values,
+        )
+        now = clock.now()
+        return [_entry(row, now) for row in rows]
 
-def _cursor(cursor: str) -> tuple[datetime, str, int]:
-    values = decode_cursor(cursor, "after")
-    try:
-        at, kind, row_id = values
-        return datetime.fromisoformat(at).astimezone(UTC), EntryKind(kind).value, int(row_id)
-    except (TypeError, ValueError) as error:
-        raise ValidationFailed(
-            "after",
-            "The cursor is not one this timeline gave out.",
-            code=ValidationCode.INVALID_CURSOR,
-        ) from error
+    return await keyset_page(
+        page, KEYSET, fetch, lambda e: [e.at, e.kind, e.row_id], descending=True
+    )
 
 
 def _entry(row: dict[str, Any], now: datetime) -> Entry:

@@ -1,93 +1,71 @@
 """The bulk follow-up mutation: parse the one action, call services.bulk, shape each result."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import strawberry
 
 from gql.info import Info
 from gql.resolvers.payloads import payload
-from gql.schema.bulk import BulkFollowUpInput, BulkItemResult, BulkUpdatePayload, BulkUpdateResult
+from gql.schema.bulk import (
+    BulkFollowUpInput,
+    BulkItemResult,
+    BulkRescheduleInput,
+    BulkUpdatePayload,
+    BulkUpdateResult,
+)
 from gql.schema.common import datetime_input, decode_id, error_member
 from gql.schema.followups import FollowUp
 from gql.schema.rows import build
 from services import bulk
-from services.errors import ValidationCode, ValidationFailed
 
-ACTION_FIELDS = ("start", "complete", "cancel", "assigneeId", "reschedule", "priority")
+V = TypeVar("V")
 
 
 def _action(input: BulkFollowUpInput) -> bulk.Action:
-    given = [
-        value
-        for value in (
-            input.start,
-            input.complete,
-            input.cancel,
-            input.assignee_id,
-            input.reschedule,
-            input.priority,
-        )
-        if value is not None
-    ]
-    if len(given) != 1:
-        raise ValidationFailed(
-            "input",
-            f"Give exactly one action of {', '.join(ACTION_FIELDS)}; {len(given)} given.",
-            code=ValidationCode.INVALID_COMBINATION,
-        )
-    if input.start is not None:
-        if not input.start:
-            raise ValidationFailed(
-                "start",
-                "Give start: true to start each follow-up.",
-                code=ValidationCode.INVALID_COMBINATION,
-            )
-        return bulk.Start()
-    if input.complete is not None:
-        return bulk.Complete(input.complete.completion())
-    if input.cancel is not None:
-        return bulk.Cancel(input.cancel.reason)
-    if input.assignee_id is not None:
-        return bulk.Delegate(decode_id(input.assignee_id, "Staff", "assigneeId"))
-    if input.reschedule is not None:
-        move = input.reschedule
-        due_at = None if move.due_at is None else datetime_input(move.due_at, "dueAt")
-        return bulk.Reschedule(due_at, move.shift_days, move.shift_minutes)
-    return bulk.SetPriority(input.priority)
+    return bulk.one_action(
+        {
+            "start": _given(input.start, bulk.Start),
+            "complete": _given(input.complete, lambda value: bulk.Complete(value.completion())),
+            "cancel": _given(input.cancel, lambda value: bulk.Cancel(value.reason)),
+            "assigneeId": _given(input.assignee_id, _delegate),
+            "reschedule": _given(input.reschedule, _reschedule),
+            "priority": _given(input.priority, bulk.SetPriority),
+        }
+    )
+
+
+def _given(value: V | None, make: Callable[[V], bulk.Action]) -> Callable[[], bulk.Action] | None:
+    """An action the input gives, read (ids, times decoded) only once it is the one."""
+    return None if value is None else lambda: make(value)
+
+
+def _delegate(assignee_id: strawberry.ID) -> bulk.Delegate:
+    return bulk.Delegate(decode_id(assignee_id, "Staff", "assigneeId"))
+
+
+def _reschedule(move: BulkRescheduleInput) -> bulk.Reschedule:
+    due_at = None if move.due_at is None else datetime_input(move.due_at, "dueAt")
+    return bulk.Reschedule(due_at, move.shift_days, move.shift_minutes)
+
+
+def _follow_up_id(value: str) -> int:
+    return decode_id(value, "FollowUp", "ids")
 
 
 async def _run(ids: list[strawberry.ID], input: BulkFollowUpInput, caller: Any) -> BulkUpdateResult:
-    bulk.check_batch(len(ids))
-    action = _action(input)
-    given: dict[str, int | ValidationFailed] = {}
-    for raw in dict.fromkeys(str(value) for value in ids):
-        try:
-            given[raw] = decode_id(raw, "FollowUp", "ids")
-        except ValidationFailed as error:
-            given[raw] = error
-    outcomes = {
-        outcome.follow_up_id: outcome
-        for outcome in await bulk.bulk_update(
-            caller, [pk for pk in given.values() if isinstance(pk, int)], action
+    given = [str(value) for value in ids]
+    outcomes = await bulk.bulk_update(caller, given, _action(input), _follow_up_id)
+    results = [
+        BulkItemResult(
+            id=strawberry.ID(outcome.given_id),
+            result=build(FollowUp, outcome.follow_up)
+            if outcome.error is None
+            else error_member(outcome.error),
         )
-    }
-    results = []
-    seen: set[int] = set()
-    for raw, pk in given.items():
-        if isinstance(pk, ValidationFailed):
-            member: Any = error_member(pk)
-        elif pk in seen:
-            continue  # the same follow-up under another spelling of its id
-        else:
-            seen.add(pk)
-            outcome = outcomes[pk]
-            member = (
-                build(FollowUp, outcome.follow_up)
-                if outcome.error is None
-                else error_member(outcome.error)
-            )
-        results.append(BulkItemResult(id=strawberry.ID(raw), result=member))
-    succeeded = sum(isinstance(item.result, FollowUp) for item in results)
+        for outcome in outcomes
+    ]
+    succeeded = sum(outcome.error is None for outcome in outcomes)
     return BulkUpdateResult(results=results, succeeded=succeeded, failed=len(results) - succeeded)
 
 

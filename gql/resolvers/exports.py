@@ -7,13 +7,14 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from gql.connections import effective_filter
 from gql.context import caller_from_authorization
 from gql.info import Info
 from gql.resolvers.payloads import payload
 from gql.schema.common import global_id
 from gql.schema.exports import ExportFormat, ExportPayload, FollowUpExport
 from gql.schema.followups import FollowUpFilter, criteria_from
-from gql.schema.saved_filters import effective_filter, filter_from_document, parsed_filter
+from gql.schema.saved_filters import filter_from_document, parsed_filter
 from models.exports import Export
 from services import exports
 from services.errors import AuthenticationFailed, NotFound

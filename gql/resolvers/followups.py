@@ -5,6 +5,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from gql.connections import effective_filter, follow_up_connection
 from gql.info import Info
 from gql.resolvers.payloads import payload
 from gql.schema.common import (
@@ -27,13 +28,11 @@ from gql.schema.followups import (
     FollowUpPayload,
     FollowUpType,
     UpdateFollowUpInput,
-    follow_up_connection,
     link_ids,
     reminder_specs,
 )
 from gql.schema.notifications import ReminderInput
 from gql.schema.rows import build
-from gql.schema.saved_filters import effective_filter
 from services import followup_types, followups
 from services.followups import UNSET, FollowUpDraft, FollowUpUpdate
 

@@ -5,8 +5,8 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import strawberry
-from strawberry import relay
 
+from gql.connections import notification_connection
 from gql.info import Info
 from gql.loaders import Loaders, shared_events
 from gql.resolvers.payloads import payload
@@ -29,8 +29,6 @@ from models.staff import Staff
 from runtime.bus import get_bus, org_channel
 from runtime.settings import get_settings
 from services import notifications, preferences, staff
-from services.errors import ValidationCode, ValidationFailed
-from services.pagination import PageRequest, decode_cursor, encode_cursor
 from services.visibility import Caller
 
 REMEMBERED_IDS = 2000
@@ -83,32 +81,7 @@ class NotificationsQuery:
         unread_only: bool = False,
         kinds: list[NotificationKind] | None = None,
     ) -> NotificationConnection:
-        caller = info.context.require_caller()
-        size = PageRequest(first=first).size()
-        before_id = None
-        if after is not None:
-            values = decode_cursor(after, "after")
-            if len(values) != 1 or not isinstance(values[0], int):
-                raise ValidationFailed(
-                    "after",
-                    "The cursor is not one this API gave out.",
-                    code=ValidationCode.INVALID_CURSOR,
-                )
-            before_id = values[0]
-        ids, more = await notifications.inbox_page(caller, before_id, size, unread_only, kinds)
-        nodes = await info.context.loaders.notification.load_many(ids)
-        edges = [relay.Edge(node=n, cursor=encode_cursor([n.id])) for n in nodes if n]
-        return NotificationConnection(
-            edges=edges,
-            page_info=relay.PageInfo(
-                has_next_page=more,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            total_count=await notifications.inbox(caller, unread_only, kinds).count(),
-            unread_count=await notifications.unread_count(caller),
-        )
+        return await notification_connection(info, first, after, unread_only, kinds)
 
     @strawberry.field
     async def notification_preferences(self, info: Info) -> NotificationPreferences:

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from strawberry import relay
 
+from gql.connections import party_connection
 from gql.info import Info
 from gql.resolvers.payloads import payload
 from gql.schema import parties as api
@@ -14,8 +14,6 @@ from gql.schema.enums import LeadStage
 from gql.schema.rows import build
 from models import parties as models
 from services import parties
-from services.errors import ValidationCode, ValidationFailed
-from services.pagination import PageRequest, decode_cursor, encode_cursor
 from services.parties import UNSET
 
 
@@ -115,52 +113,6 @@ async def _update(
     )
 
 
-async def _list(
-    info: Info,
-    model: type,
-    shape: type,
-    connection: type,
-    filter: api.PartyFilter | None,
-    order: str,
-    first: int | None,
-    after: str | None,
-) -> Any:
-    """Offset pages: these lists are short and browsed by name, not streamed by time."""
-    caller = info.context.require_caller()
-    size = PageRequest(first=first).size()
-    offset = 0
-    if after is not None:
-        values = decode_cursor(after, "after")
-        if len(values) != 1 or not isinstance(values[0], int) or values[0] < 0:
-            raise ValidationFailed(
-                "after",
-                "The cursor is not one this API gave out.",
-                code=ValidationCode.INVALID_CURSOR,
-            )
-        offset = values[0] + 1
-    search = parties.PartySearch()
-    if filter is not None:
-        search.search = filter.search
-        search.owner_id = optional_id(filter.owner_id, "Staff", "ownerId")
-        search.client_id = optional_id(filter.client_id, "Client", "clientId")
-        search.stage = filter.stages
-    rows, total = await parties.list_rows(model, caller, search, order, offset, size)
-    edges = [
-        relay.Edge(node=build(shape, row), cursor=encode_cursor([offset + index]))
-        for index, row in enumerate(rows)
-    ]
-    return connection(
-        edges=edges,
-        page_info=relay.PageInfo(
-            has_next_page=offset + len(rows) < total,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        total_count=total,
-    )
-
-
 @strawberry.type
 class PartiesQuery:
     @strawberry.field
@@ -171,7 +123,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.ClientConnection:
-        return await _list(
+        return await party_connection(
             info, models.Client, api.Client, api.ClientConnection, filter, "name", first, after
         )
 
@@ -183,7 +135,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.LeadConnection:
-        return await _list(
+        return await party_connection(
             info, models.Lead, api.Lead, api.LeadConnection, filter, "name", first, after
         )
 
@@ -195,7 +147,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.InstallerConnection:
-        return await _list(
+        return await party_connection(
             info,
             models.Installer,
             api.Installer,
@@ -214,7 +166,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.AppointmentConnection:
-        return await _list(
+        return await party_connection(
             info,
             models.Appointment,
             api.Appointment,
@@ -233,7 +185,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.InvoiceConnection:
-        return await _list(
+        return await party_connection(
             info, models.Invoice, api.Invoice, api.InvoiceConnection, filter, "number", first, after
         )
 
@@ -245,7 +197,7 @@ class PartiesQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> api.MatterConnection:
-        return await _list(
+        return await party_connection(
             info, models.Matter, api.Matter, api.MatterConnection, filter, "title", first, after
         )
 

@@ -4,6 +4,7 @@ from typing import Annotated
 
 import strawberry
 
+from gql.connections import rotting_connection
 from gql.info import Info
 from gql.resolvers.payloads import payload
 from gql.schema.rotting import (
@@ -11,7 +12,6 @@ from gql.schema.rotting import (
     RottingRule,
     RottingSettings,
     RottingSettingsPayload,
-    rotting_connection,
 )
 from models.organizations import RottingRule as RottingRuleModel
 from services import organizations, rotting

@@ -1,4 +1,4 @@
-"""Shared API shapes: the DateTime scalar, global ids, error types, pages and node loading."""
+"""Shared API shapes: the DateTime scalar, global ids, error types and node loading."""
 
 import base64
 from datetime import UTC, datetime
@@ -18,7 +18,6 @@ from services.errors import (
     VersionConflict,
 )
 from services.global_ids import global_id as global_id  # re-exported for the schema modules
-from services.pagination import Page
 
 
 class InvalidDateTime:
@@ -143,16 +142,7 @@ def error_member(error: DomainError) -> Any:
     raise error
 
 
-# ---------------------------------------------------------------- pages and nodes
-
-
-def page_info(page: Page[Any]) -> relay.PageInfo:
-    return relay.PageInfo(
-        has_next_page=page.has_next_page,
-        has_previous_page=page.has_previous_page,
-        start_cursor=page.cursors[0] if page.cursors else None,
-        end_cursor=page.cursors[-1] if page.cursors else None,
-    )
+# ---------------------------------------------------------------- nodes
 
 
 class LoadedNode(relay.Node):

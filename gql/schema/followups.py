@@ -1,6 +1,5 @@
-"""Follow-ups as the API shows them, their inputs, filters and the list connection."""
+"""Follow-ups as the API shows them: the types, their inputs, filters and the connection type."""
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Annotated, Any, ClassVar
@@ -21,7 +20,6 @@ from gql.schema.common import (
     decode_id,
     id_list,
     optional_datetime,
-    page_info,
 )
 from gql.schema.enums import (
     CompletionOutcome,
@@ -38,12 +36,10 @@ from gql.schema.notifications import (
     reminder_from_model,
 )
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
-from gql.schema.rows import build, columns
 from gql.schema.staff import Staff
-from services import followup_queries, followups
+from services import followups
 from services.followup_queries import Criteria, Ordering
 from services.followups import Completion
-from services.pagination import PageRequest
 from services.reminders import ReminderSpec
 
 
@@ -389,21 +385,6 @@ def criteria_from(filter: FollowUpFilter | None, forced: dict[str, int] | None =
     return criteria
 
 
-async def follow_up_connection(
-    info: Info,
-    filter: FollowUpFilter | None,
-    order_by: FollowUpOrder | None,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
-    forced: dict[str, int] | None = None,
-) -> FollowUpConnection:
-    criteria = criteria_from(filter, forced)
-    page = PageRequest(first, after, last, before)
-    return await connection_for(info, criteria, ordering_from(order_by), page)
-
-
 def ordering_from(order_by: FollowUpOrder | None) -> Ordering:
     if order_by is None:
         return Ordering()
@@ -418,53 +399,6 @@ def selected_links(info: Info, *path: str) -> dict[str, tuple[str, str]]:
         for field in FollowUp.__strawberry_definition__.fields  # type: ignore[attr-defined]
         if LINK in field.metadata and (name := _camel(field.python_name)) in names
     }
-
-
-async def connection_for(
-    info: Info, criteria: Criteria, ordering: Ordering, request: PageRequest
-) -> FollowUpConnection:
-    """A page of follow-ups matching parsed criteria; totalCount is counted only if asked."""
-    caller = info.context.require_caller()
-    counting = None
-    if "totalCount" in selected_names(info, ()):
-        # Counted on its own connection while the page loads: a search matching thousands
-        # of rows costs as long to count as the page costs to build.
-        counting = asyncio.ensure_future(followup_queries.count(caller, criteria))
-    try:
-        page = await followup_queries.find_rows(
-            caller, criteria, ordering, request, columns(FollowUp)
-        )
-        nodes = await follow_ups_from_rows(info, page.items, "edges", "node")
-    except BaseException:
-        if counting is not None:
-            counting.cancel()
-        raise
-    edges = [
-        relay.Edge(node=node, cursor=cursor)
-        for node, cursor in zip(nodes, page.cursors, strict=True)
-    ]
-    return FollowUpConnection(
-        edges=edges,
-        page_info=page_info(page),
-        count_rows=lambda: counting or followup_queries.count(caller, criteria),
-    )
-
-
-async def follow_ups_from_rows(
-    info: Info, rows: list[dict[str, Any]], *path: str
-) -> list["FollowUp"]:
-    """Follow-ups from rows a list statement read, primed in the request's loader, with the
-    links the query selects at path loaded ahead (one batch per link kind)."""
-    nodes = [build(FollowUp, row) for row in rows]
-    info.context.loaders.follow_up.prime_many({node.id: node for node in nodes})
-    await info.context.loaders.prefetch(nodes, selected_links(info, *path))
-    return nodes
-
-
-async def follow_ups_by_id(info: Info, ids: list[int]) -> list["FollowUp"]:
-    """Follow-ups in the order given, through the request's loader (hidden ones left out)."""
-    nodes = await info.context.loaders.follow_up.load_many(ids)
-    return [node for node in nodes if node is not None]
 
 
 def reminder_specs(values: list[ReminderInput] | None) -> list[ReminderSpec] | None:

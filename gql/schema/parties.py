@@ -39,7 +39,7 @@ def follow_ups_field(link: str) -> Any:
         first: int | None = None,
         after: str | None = None,
     ) -> ConnectionRef:
-        from gql.schema.followups import follow_up_connection
+        from gql.connections import follow_up_connection
 
         forced = {link: root.id}
         return await follow_up_connection(info, filter, None, first, after, None, None, forced)
@@ -57,7 +57,7 @@ def timeline_field(party: str) -> Any:
         first: int | None = None,
         after: str | None = None,
     ) -> TimelineRef:
-        from gql.schema.timelines import timeline_connection
+        from gql.connections import timeline_connection
 
         return await timeline_connection(info, party, root.id, kinds, first, after)
 

@@ -6,12 +6,10 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info
-from gql.schema.common import DateTime, PermissionError, ValidationError, page_info
+from gql.schema.common import DateTime, PermissionError, ValidationError
 from gql.schema.parties import Client, Lead
 from gql.schema.staff import Staff
-from services import rotting
 from services.rotting import RottingParty
-from services.visibility import Caller
 
 ClientOrLead = Annotated[Client | Lead, strawberry.union("ClientOrLead")]
 
@@ -90,15 +88,3 @@ class RottingSettings:
 RottingSettingsPayload = Annotated[
     RottingSettings | ValidationError | PermissionError, strawberry.union("RottingSettingsPayload")
 ]
-
-
-async def rotting_connection(
-    caller: Caller, first: int | None, after: str | None, owned_by: int | None = None
-) -> RottingClientConnection:
-    """A page of rotting parties as a connection (the list and the dashboard's section)."""
-    page, total = await rotting.rotting_parties(caller, first, after, owned_by=owned_by)
-    edges = [
-        relay.Edge(node=RottingClient(row=item), cursor=cursor)
-        for item, cursor in zip(page.items, page.cursors, strict=True)
-    ]
-    return RottingClientConnection(edges=edges, page_info=page_info(page), total=total)

@@ -23,14 +23,13 @@ from gql.schema.common import (
     PermissionError,
     ValidationError,
     datetime_input,
-    decode_id,
     global_id,
 )
 from gql.schema.followups import FollowUpFilter, criteria_from
 from gql.schema.staff import Staff
 from models.saved_filters import SavedFilter as SavedFilterModel
 from services import saved_filters
-from services.errors import NotFound, ValidationCode, ValidationFailed
+from services.errors import ValidationCode, ValidationFailed
 from services.saved_filters import ParsedFilter
 from services.visibility import Caller
 
@@ -144,27 +143,6 @@ def parsed_filter(value: FollowUpFilter | None) -> ParsedFilter:
 def merged(saved: dict[str, Any], explicit: FollowUpFilter | None) -> FollowUpFilter:
     """A saved filter with an explicit one on top: each field the explicit filter gives wins."""
     return filter_from_document({**saved, **filter_document(explicit)})
-
-
-async def effective_filter(
-    info: Info, filter: FollowUpFilter | None, saved_filter_id: strawberry.ID | None
-) -> FollowUpFilter | None:
-    """The filter a list or export applies: the saved preset (if any) overridden field by field.
-
-    The preset is a reference here, like a clientId in an input: one the caller cannot see is
-    a ValidationFailed on savedFilterId (BAD_USER_INPUT on a query), never "forbidden".
-    """
-    if saved_filter_id is None:
-        return filter
-    caller = info.context.require_caller()
-    pk = decode_id(saved_filter_id, TYPE_NAME, "savedFilterId")
-    try:
-        row = await saved_filters.get_visible(caller, pk)
-    except NotFound as error:
-        raise ValidationFailed(
-            "savedFilterId", error.message, code=ValidationCode.NOT_FOUND_IN_ORGANIZATION
-        ) from error
-    return merged(row.criteria, filter)
 
 
 # ---------------------------------------------------------------- API types

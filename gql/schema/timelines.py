@@ -4,7 +4,7 @@ import strawberry
 from strawberry import relay
 
 from gql.info import Info
-from gql.schema.common import DateTime, page_info
+from gql.schema.common import DateTime
 from gql.schema.enums import CompletionOutcome, ContactOutcome, FollowUpStatus
 from gql.schema.followups import FollowUp
 from gql.schema.notifications import NotificationKind
@@ -12,7 +12,6 @@ from gql.schema.staff import Staff
 from models.followups import ContactOutcome as ContactOutcomeModel
 from models.notifications import NotificationKind as NotificationKindModel
 from services import timelines
-from services.pagination import PageRequest
 from services.timelines import Entry, EntryKind
 
 TimelineEntryKind = strawberry.enum(EntryKind, name="TimelineEntryKind")
@@ -110,22 +109,3 @@ class TimelineEntry:
 @strawberry.type
 class TimelineConnection(relay.Connection[TimelineEntry]):
     pass
-
-
-async def timeline_connection(
-    info: Info,
-    party: str,
-    party_id: int,
-    kinds: list[EntryKind] | None,
-    first: int | None,
-    after: str | None,
-) -> TimelineConnection:
-    caller = info.context.require_caller()
-    page = await timelines.timeline(
-        caller, party, party_id, kinds, PageRequest(first=first, after=after)
-    )
-    edges = [
-        relay.Edge(node=TimelineEntry(entry=entry), cursor=cursor)
-        for entry, cursor in zip(page.items, page.cursors, strict=True)
-    ]
-    return TimelineConnection(edges=edges, page_info=page_info(page))

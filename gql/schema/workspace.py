@@ -4,17 +4,17 @@ from datetime import date
 
 import strawberry
 
-from gql.info import Info
-from gql.schema.common import DateTime
-from gql.schema.enums import FollowUpStatus
-from gql.schema.followups import (
-    FollowUp,
-    FollowUpConnection,
+from gql.connections import (
     connection_for,
     follow_ups_by_id,
     follow_ups_from_rows,
+    rotting_connection,
 )
-from gql.schema.rotting import RottingClientConnection, rotting_connection
+from gql.info import Info
+from gql.schema.common import DateTime
+from gql.schema.enums import FollowUpStatus
+from gql.schema.followups import FollowUp, FollowUpConnection
+from gql.schema.rotting import RottingClientConnection
 from gql.schema.rows import columns
 from gql.schema.staff import Staff
 from services import workspace
