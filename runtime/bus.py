@@ -31,9 +31,8 @@ class Subscription:
     waits for one person's notifications is not woken for everyone else's."""
 
     def __init__(
-        self, bus: "Bus", channel: str, accepts: Callable[[dict[str, Any]], bool] | None = None
+        self, channel: str, accepts: Callable[[dict[str, Any]], bool] | None = None
     ) -> None:
-        self.bus = bus
         self.channel = channel
         self.accepts = accepts
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
@@ -48,10 +47,6 @@ class Subscription:
 
     async def get(self) -> dict[str, Any]:
         return await self.queue.get()
-
-    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
-        while True:
-            yield await self.queue.get()
 
 
 class Bus:
@@ -77,7 +72,7 @@ class Bus:
     async def subscribe(
         self, channel: str, accepts: Callable[[dict[str, Any]], bool] | None = None
     ) -> AsyncIterator[Subscription]:
-        subscription = Subscription(self, channel, accepts)
+        subscription = Subscription(channel, accepts)
         first = not self.subscribers[channel]
         self.subscribers[channel].add(subscription)
         try:

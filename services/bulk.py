@@ -44,7 +44,7 @@ class Start:
             raise ValidationFailed(
                 "start",
                 "Give start: true to start each follow-up.",
-                code=ValidationCode.INVALID,
+                code=ValidationCode.INVALID_COMBINATION,
             )
 
     async def prepare(self, caller: Caller) -> Run:

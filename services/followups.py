@@ -99,13 +99,6 @@ class Completion:
 # ---------------------------------------------------------------- reading
 
 
-async def get_follow_up(caller: Caller, follow_up_id: int) -> FollowUp:
-    row = await visible_follow_ups(caller).get_or_none(id=follow_up_id)
-    if row is None:
-        raise NotFound(f"Follow-up {follow_up_id} was not found.")
-    return row
-
-
 # ---------------------------------------------------------------- creating
 
 
@@ -119,7 +112,7 @@ async def create_follow_up(caller: Caller, draft: FollowUpDraft) -> FollowUp:
     specs = reminders.check_specs(draft.reminders) if draft.reminders is not None else None
     try:
         async with events.transaction():
-            follow_up = await FollowUp.create(**values)
+            follow_up = await FollowUp.create(**values, idempotency_key=key)
             await _record(
                 caller.org_id, caller.staff_id, follow_up, "created", {}, _snapshot(follow_up)
             )
@@ -171,7 +164,6 @@ async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]
         "created_by_id": caller.staff_id,
         "is_primary": draft.is_primary,
         "origin": draft.origin,
-        "idempotency_key": optional_text("idempotencyKey", draft.idempotency_key, 100),
         **links,
     }
 
@@ -363,11 +355,7 @@ async def _add_contact_attempt(
 
 async def complete(caller: Caller, follow_up_id: int, completion: Completion) -> FollowUp:
     notes = optional_text("notes", completion.notes, NOTE_MAX)
-    summary = optional_text("issueSummary", completion.issue_summary, DESCRIPTION_MAX)
-    if completion.has_issue and not summary:
-        raise ValidationFailed(
-            "issueSummary", "Say what the customer's issue is.", code=ValidationCode.REQUIRED
-        )
+    summary = _issue_summary(completion.has_issue, completion.issue_summary)
 
     async def apply(follow_up: FollowUp) -> None:
         _require(follow_up, OPEN_STATUSES, "complete")
@@ -550,19 +538,23 @@ async def update(
 
 
 def _apply_issue(follow_up: FollowUp, change: FollowUpUpdate) -> None:
-    if change.issue_summary is not UNSET:
-        follow_up.issue_summary = optional_text(
-            "issueSummary", change.issue_summary, DESCRIPTION_MAX
-        )
+    summary = follow_up.issue_summary if change.issue_summary is UNSET else change.issue_summary
     if change.has_issue is not UNSET:
         follow_up.has_issue = bool(change.has_issue)
         follow_up.issue_resolved = False if follow_up.has_issue else None
         if not follow_up.has_issue:
-            follow_up.issue_summary = None
-    if follow_up.has_issue and not follow_up.issue_summary:
+            summary = None
+    follow_up.issue_summary = _issue_summary(follow_up.has_issue, summary)
+
+
+def _issue_summary(has_issue: bool | None, summary: str | None) -> str | None:
+    """An issue is recorded only together with what it is."""
+    text = optional_text("issueSummary", summary, DESCRIPTION_MAX)
+    if has_issue and not text:
         raise ValidationFailed(
             "issueSummary", "Say what the customer's issue is.", code=ValidationCode.REQUIRED
         )
+    return text
 
 
 # ---------------------------------------------------------------- the activity log

@@ -304,11 +304,6 @@ async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[in
     )
 
 
-async def latest_id(caller: Caller) -> int:
-    newest = await inbox(caller).order_by("-id").first().values_list("id", flat=True)
-    return int(newest or 0)
-
-
 async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 500:
         raise ValidationFailed(

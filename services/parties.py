@@ -1,6 +1,7 @@
 """Clients, leads, installers, appointments, invoices and matters: the host CRM's entities.
 
-Each create is an upsert by the host's external id, so replaying the host's events is safe.
+Each create is an upsert by the host's external id, so replaying the host's events is safe:
+a repeated create changes only the fields it gives, and explicit null clears an optional one.
 """
 
 from dataclasses import dataclass, fields
@@ -90,9 +91,18 @@ def _given(data: Any) -> dict[str, Any]:
     }
 
 
-async def _check_party_values(
-    caller: Caller, values: dict[str, Any], creating: bool
-) -> dict[str, Any]:
+REQUIRED_ON_CREATE: dict[type[Model], tuple[str, ...]] = {
+    Client: ("name",),
+    Installer: ("name",),
+    Lead: ("name",),
+    Appointment: ("client_id", "starts_at"),
+    Invoice: ("client_id", "number", "amount"),
+    Matter: ("client_id", "title"),
+}
+"""What a new row cannot do without; an existing row keeps what a repeated create omits."""
+
+
+async def _check_party_values(caller: Caller, values: dict[str, Any]) -> dict[str, Any]:
     """One place for the field rules every party shares."""
     checked: dict[str, Any] = {}
     for name, value in values.items():
@@ -124,11 +134,16 @@ async def _check_party_values(
         elif name == "amount":
             checked[name] = _amount(value)
         elif name == "starts_at":
+            if value is None:
+                raise ValidationFailed(
+                    "startsAt", "startsAt is required.", code=ValidationCode.REQUIRED
+                )
             checked[name] = validation.aware("startsAt", value)
         else:
             checked[name] = value
-    if "status" in checked and checked["status"] is None:
-        checked.pop("status")  # null status: keep the current one, or the default
+    for name in ("status", "stage"):
+        if name in checked and checked[name] is None:
+            checked.pop(name)  # null: keep the current one, or the default
     return checked
 
 
@@ -166,34 +181,47 @@ async def _exists(model: type[Model], caller: Caller, pk: int, field: str) -> No
         )
 
 
-async def upsert(
-    model: type[M], caller: Caller, data: Any, external_id: str | None, required: tuple[str, ...]
-) -> M:
-    """Creates the row, or updates the one with the same external id."""
+async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | None) -> M:
+    """Creates the row, or updates the one with the same external id with the fields given."""
     external_id = validation.optional_text("externalId", external_id, 100)
     values = _given(data)
     if external_id:
         existing = await scoped(model, caller).get_or_none(external_id=external_id)
         if existing is not None:
-            return await _save(existing, await _check_party_values(caller, values, False))
-    for name in required:
-        if values.get(name) in (None, UNSET):
+            checked = await _check_party_values(caller, values)
+            return await _save_repeated(existing, checked, external_id)
+    for name in REQUIRED_ON_CREATE[model]:
+        if values.get(name, UNSET) in (None, UNSET):
             raise ValidationFailed(
                 _api_name(name), f"{_api_name(name)} is required.", code=ValidationCode.REQUIRED
             )
-    checked = await _check_party_values(caller, values, True)
+    checked = await _check_party_values(caller, values)
     try:
         async with in_transaction():
             return await model.create(org_id=caller.org_id, external_id=external_id, **checked)
     except IntegrityError:
         # A concurrent create with the same external id won: apply ours as an update.
         existing = await scoped(model, caller).get(external_id=external_id)
-        return await _save(existing, checked)
+        return await _save_repeated(existing, checked, external_id)
+
+
+async def _save_repeated(row: M, values: dict[str, Any], external_id: str) -> M:
+    """A repeated create may not move the row to another client: the follow-ups linked to
+    both would then disagree about whose it is."""
+    if "client_id" in values and values["client_id"] != getattr(row, "client_id", None):
+        name = type(row).__name__.lower()
+        raise ValidationFailed(
+            "clientId",
+            f"The {name} with externalId {external_id!r} belongs to another client; "
+            "a repeated create cannot move it.",
+            code=ValidationCode.LINK_MISMATCH,
+        )
+    return await _save(row, values)
 
 
 async def update(model: type[M], caller: Caller, pk: int, data: Any, label: str) -> M:
     row = await get_scoped(model, caller, pk, label)
-    return await _save(row, await _check_party_values(caller, _given(data), False))
+    return await _save(row, await _check_party_values(caller, _given(data)))
 
 
 async def _save(row: M, values: dict[str, Any]) -> M:
@@ -271,13 +299,3 @@ async def list_rows(
         request, keyset(model, order), fetch, lambda row: [getattr(row, order), row.pk]
     )
     return page, total
-
-
-MODELS_BY_NAME: dict[str, type[Model]] = {
-    "Client": Client,
-    "Lead": Lead,
-    "Installer": Installer,
-    "Appointment": Appointment,
-    "Invoice": Invoice,
-    "Matter": Matter,
-}

@@ -9,12 +9,17 @@ from gql.connections import party_connection
 from gql.info import Info
 from gql.resolvers.payloads import payload
 from gql.schema import parties as api
-from gql.schema.common import datetime_input, decode_id, optional_id
+from gql.schema.common import decode_id, optional_datetime, optional_id
 from gql.schema.enums import LeadStage
 from gql.schema.rows import build
 from models import parties as models
 from services import parties
 from services.parties import UNSET
+
+UPSERT = (
+    "Creates {}, or updates the one with this externalId: a repeated create changes only "
+    "the fields it gives, and null clears an optional one."
+)
 
 
 def _given(value: Any, convert: Callable[[Any], Any] = lambda v: v) -> Any:
@@ -57,14 +62,14 @@ def _lead_data(input: Any) -> parties.LeadData:
     )
 
 
-def _client_ref(value: Any) -> int:
-    return decode_id(value, "Client", "clientId")
+def _client_ref(value: Any) -> int | None:
+    return optional_id(value, "Client", "clientId")
 
 
 def _appointment_data(input: Any) -> parties.AppointmentData:
     return parties.AppointmentData(
         client_id=_given(getattr(input, "client_id", strawberry.UNSET), _client_ref),
-        starts_at=_given(input.starts_at, lambda v: datetime_input(v, "startsAt")),
+        starts_at=_given(input.starts_at, lambda v: optional_datetime(v, "startsAt")),
         status=_given(input.status),
     )
 
@@ -93,11 +98,10 @@ async def _upsert(
     shape: type,
     data: Callable[[], Any],
     external_id: str | None,
-    required: tuple[str, ...],
 ) -> Any:
     caller = info.context.require_caller()
     return await payload(
-        lambda: parties.upsert(model, caller, data(), external_id, required),
+        lambda: parties.upsert(model, caller, data(), external_id),
         lambda row: build(shape, row),
     )
 
@@ -204,15 +208,10 @@ class PartiesQuery:
 
 @strawberry.type
 class PartiesMutation:
-    @strawberry.mutation(description="Creates a client, or updates the one with this externalId.")
+    @strawberry.mutation(description=UPSERT.format("a client"))
     async def create_client(self, info: Info, input: api.CreateClientInput) -> api.ClientPayload:
         return await _upsert(
-            info,
-            models.Client,
-            api.Client,
-            lambda: _client_data(input),
-            input.external_id,
-            ("name",),
+            info, models.Client, api.Client, lambda: _client_data(input), input.external_id
         )
 
     @strawberry.mutation
@@ -221,10 +220,10 @@ class PartiesMutation:
     ) -> api.ClientPayload:
         return await _update(info, models.Client, api.Client, id, lambda: _client_data(input))
 
-    @strawberry.mutation(description="Creates a lead, or updates the one with this externalId.")
+    @strawberry.mutation(description=UPSERT.format("a lead"))
     async def create_lead(self, info: Info, input: api.CreateLeadInput) -> api.LeadPayload:
         return await _upsert(
-            info, models.Lead, api.Lead, lambda: _lead_data(input), input.external_id, ("name",)
+            info, models.Lead, api.Lead, lambda: _lead_data(input), input.external_id
         )
 
     @strawberry.mutation
@@ -243,17 +242,12 @@ class PartiesMutation:
             lambda row: build(api.Lead, row),
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description=UPSERT.format("an installer"))
     async def create_installer(
         self, info: Info, input: api.CreateInstallerInput
     ) -> api.InstallerPayload:
         return await _upsert(
-            info,
-            models.Installer,
-            api.Installer,
-            lambda: _installer_data(input),
-            input.external_id,
-            ("name",),
+            info, models.Installer, api.Installer, lambda: _installer_data(input), input.external_id
         )
 
     @strawberry.mutation
@@ -264,7 +258,7 @@ class PartiesMutation:
             info, models.Installer, api.Installer, id, lambda: _installer_data(input)
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description=UPSERT.format("an appointment"))
     async def create_appointment(
         self, info: Info, input: api.CreateAppointmentInput
     ) -> api.AppointmentPayload:
@@ -274,7 +268,6 @@ class PartiesMutation:
             api.Appointment,
             lambda: _appointment_data(input),
             input.external_id,
-            ("client_id", "starts_at"),
         )
 
     @strawberry.mutation
@@ -285,15 +278,10 @@ class PartiesMutation:
             info, models.Appointment, api.Appointment, id, lambda: _appointment_data(input)
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(description=UPSERT.format("an invoice"))
     async def create_invoice(self, info: Info, input: api.CreateInvoiceInput) -> api.InvoicePayload:
         return await _upsert(
-            info,
-            models.Invoice,
-            api.Invoice,
-            lambda: _invoice_data(input),
-            input.external_id,
-            ("client_id", "number", "amount"),
+            info, models.Invoice, api.Invoice, lambda: _invoice_data(input), input.external_id
         )
 
     @strawberry.mutation
@@ -302,15 +290,10 @@ class PartiesMutation:
     ) -> api.InvoicePayload:
         return await _update(info, models.Invoice, api.Invoice, id, lambda: _invoice_data(input))
 
-    @strawberry.mutation
+    @strawberry.mutation(description=UPSERT.format("a matter"))
     async def create_matter(self, info: Info, input: api.CreateMatterInput) -> api.MatterPayload:
         return await _upsert(
-            info,
-            models.Matter,
-            api.Matter,
-            lambda: _matter_data(input),
-            input.external_id,
-            ("client_id", "title"),
+            info, models.Matter, api.Matter, lambda: _matter_data(input), input.external_id
         )
 
     @strawberry.mutation

@@ -203,13 +203,17 @@ MatterPayload = _payload(Matter, "MatterPayload")
 @strawberry.input
 class CreateClientInput:
     name: str
-    email: str | None = None
-    phone: str | None = None
-    timezone: str = "UTC"
-    segment: str | None = None
-    owner_id: strawberry.ID | None = None
-    passport_expires_on: date | None = None
-    visa_expires_on: date | None = None
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="IANA time zone. A new client without one is in UTC and null resets it "
+        "to UTC; a repeated create that omits it keeps the current one.",
+    )
+    segment: str | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+    passport_expires_on: date | None = strawberry.UNSET
+    visa_expires_on: date | None = strawberry.UNSET
     external_id: str | None = None
 
 
@@ -228,8 +232,8 @@ class UpdateClientInput:
 @strawberry.input
 class CreateInstallerInput:
     name: str
-    email: str | None = None
-    phone: str | None = None
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
     external_id: str | None = None
 
 
@@ -243,11 +247,15 @@ class UpdateInstallerInput:
 @strawberry.input
 class CreateLeadInput:
     name: str
-    email: str | None = None
-    phone: str | None = None
-    stage: LeadStage = LeadStage.NEW
-    installer_id: strawberry.ID | None = None
-    owner_id: strawberry.ID | None = None
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    stage: LeadStage | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Omitted or null: NEW for a new lead; a repeated create keeps the "
+        "current stage.",
+    )
+    installer_id: strawberry.ID | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
     external_id: str | None = None
 
 
@@ -264,7 +272,7 @@ class UpdateLeadInput:
 class CreateAppointmentInput:
     client_id: strawberry.ID
     starts_at: DateTime
-    status: str | None = None
+    status: str | None = strawberry.UNSET
     external_id: str | None = None
 
 
@@ -279,8 +287,8 @@ class CreateInvoiceInput:
     client_id: strawberry.ID
     number: str
     amount: Decimal
-    status: str | None = None
-    due_on: date | None = None
+    status: str | None = strawberry.UNSET
+    due_on: date | None = strawberry.UNSET
     external_id: str | None = None
 
 
@@ -296,7 +304,7 @@ class UpdateInvoiceInput:
 class CreateMatterInput:
     client_id: strawberry.ID
     title: str
-    status: str | None = None
+    status: str | None = strawberry.UNSET
     external_id: str | None = None
 
 
