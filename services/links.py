@@ -52,9 +52,13 @@ async def links_agree(caller: Caller, links: dict[str, int | None], changed: Ite
     """A follow-up's links agree on whom the linked rows belong to: a follow-up of client A
     links no invoice, appointment or matter of client B, nor (without a client) an invoice
     of A and a matter of B. One without a client link is accepted as it is, not given one.
-    The ValidationFailed names the changed field (of those in `changed`) that disagrees."""
+    Only a disagreement the change takes part in is refused (a row stored before this rule
+    stays editable); the ValidationFailed names the changed field that disagrees."""
+    touched = set(changed)
+    if not touched:
+        return
     for owner_field in dict.fromkeys(link.belongs_to for link in LINKS if link.belongs_to):
-        await _check_same_owner(caller, links, set(changed), BY_ID_FIELD[owner_field])
+        await _check_same_owner(caller, links, touched, BY_ID_FIELD[owner_field])
 
 
 async def _check_same_owner(
@@ -74,7 +78,7 @@ async def _check_same_owner(
             continue
         if agreed is None:
             agreed = (link, found[0])
-        elif found[0] != agreed[1]:
+        elif found[0] != agreed[1] and changed & {link.id_field, agreed[0].id_field}:
             raise _disagreement(link, agreed[0], owner, changed)
 
 

@@ -131,3 +131,33 @@ async def test_a_follow_up_with_an_invoice_and_no_client_keeps_no_client(
     )
     assert added["__typename"] == "FollowUp", added
     assert (await linked(api, org, created["id"]))["client"] == {"id": amal}
+
+
+async def test_a_follow_up_whose_invoice_moved_to_another_client_stays_editable(
+    api: Api, org: Org
+) -> None:
+    """The host CRM may move an invoice (an upsert by externalId): the follow-up is not
+    frozen by it, but a change to its links must mend the disagreement, not keep it."""
+    amal, bea = await two_clients(api, org)
+    invoice = await create_party(
+        api, org.admin, "Invoice", {"clientId": amal, "externalId": "inv-7", **OWNED["Invoice"]}
+    )
+    created = await create_follow_up(api, org.admin, clientId=amal, invoiceId=invoice)
+    moved = await create_party(
+        api, org.admin, "Invoice", {"clientId": bea, "externalId": "inv-7", **OWNED["Invoice"]}
+    )
+    assert moved == invoice
+
+    renamed = await mutate(
+        api, org.admin, UPDATE, {"id": created["id"], "update": {"subject": "Chase the payment"}}
+    )
+    assert renamed["__typename"] == "FollowUp", renamed
+    relinked = await mutate(
+        api, org.admin, UPDATE, {"id": created["id"], "update": {"invoiceId": invoice}}
+    )
+    assert relinked["__typename"] == "ValidationError", relinked
+    assert relinked["field"] == "invoiceId"
+    mended = await mutate(
+        api, org.admin, UPDATE, {"id": created["id"], "update": {"clientId": bea}}
+    )
+    assert mended["__typename"] == "FollowUp", mended
