@@ -20,10 +20,10 @@ from gql.schema.rows import build, columns
 from models.followups import FollowUp as FollowUpModel
 from models.followups import FollowUpType as FollowUpTypeModel
 from models.notifications import Notification as NotificationModel
-from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from models.staff import Staff as StaffModel
 from services import followup_queries, followups, notifications, reminders
 from services.followup_queries import Criteria
+from services.links import LINKS
 from services.visibility import (
     Caller,
     follow_up_owner,
@@ -75,12 +75,9 @@ class Loaders:
         )
         self.follow_up_type = DataLoader(_by_id(FollowUpTypeModel, caller, fu.FollowUpType))
         self.staff = DataLoader(_by_id(StaffModel, caller, staff.Staff))
-        self.client = DataLoader(_by_id(Client, caller, parties.Client))
-        self.lead = DataLoader(_by_id(Lead, caller, parties.Lead))
-        self.installer = DataLoader(_by_id(Installer, caller, parties.Installer))
-        self.appointment = DataLoader(_by_id(Appointment, caller, parties.Appointment))
-        self.invoice = DataLoader(_by_id(Invoice, caller, parties.Invoice))
-        self.matter = DataLoader(_by_id(Matter, caller, parties.Matter))
+        for link in LINKS:  # the API type of a link is named as its global ids are
+            shape = getattr(parties, link.type_name)
+            setattr(self, link.loader, DataLoader(_by_id(link.model, caller, shape)))
         self.note_entries = DataLoader(_children(followups.note_entries, fu.FollowUpNote))
         self.contact_attempts = DataLoader(_children(followups.contact_attempts, fu.ContactAttempt))
         self.history = DataLoader(_children(followups.history, fu.FollowUpActivity))

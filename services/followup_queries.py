@@ -18,6 +18,7 @@ from models.followups import (
 )
 from runtime import clock
 from services.deadlines import overdue_sql, status_in
+from services.links import ID_FIELDS
 from services.pagination import (
     Keyset,
     Page,
@@ -33,9 +34,6 @@ from services.visibility import Caller, follow_up_scope_sql
 # PostgreSQL keeps the document as a stored generated column with a GIN index (0005).
 SEARCH_DOCUMENT = "f.search_vector"
 MAX_SEARCH_TERMS = 8
-LINK_COLUMNS = (
-    "client_id", "lead_id", "appointment_id", "invoice_id", "matter_id", "installer_id",
-)  # fmt: skip
 
 
 class SortField(Enum):
@@ -98,7 +96,7 @@ def where_clause(sql: Sql, caller: Caller, criteria: Criteria) -> str:
     if criteria.assignee_ids is not None:
         clauses.append(_in(sql, "f.assignee_id", criteria.assignee_ids))
     for column, value in criteria.links.items():
-        if column not in LINK_COLUMNS:
+        if column not in ID_FIELDS:
             raise ValueError(column)
         clauses.append(f"f.{column} = {sql.bind(value)}")
     if criteria.has_issue is not None:

@@ -24,7 +24,7 @@ from models.followups import (
     Status,
 )
 from models.notifications import NotificationKind
-from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
+from models.parties import Client, Lead, LeadStage
 from models.staff import Staff
 from runtime import clock
 from services import events, followup_types, notifications, reminders, staff
@@ -37,6 +37,7 @@ from services.errors import (
     ValidationFailed,
     VersionConflict,
 )
+from services.links import BY_ID_FIELD, ID_FIELDS, links_agree
 from services.notifications import Notice
 from services.reminders import ReminderSpec
 from services.validation import aware, optional_text, required_text
@@ -52,21 +53,11 @@ DELIVERED_STAGES = (LeadStage.DELIVERED, LeadStage.INSTALLED)
 # Fields the activity log compares before and after each change.
 TRACKED_FIELDS = (
     "subject", "description", "type_id", "status", "priority", "due_at", "started_at",
-    "completed_at", "assignee_id", "client_id", "lead_id", "appointment_id", "invoice_id",
-    "matter_id", "installer_id", "is_primary", "contact_attempt_count", "last_contact_outcome",
+    "completed_at", "assignee_id", *ID_FIELDS, "is_primary", "contact_attempt_count",
+    "last_contact_outcome",
     "outcome", "satisfaction_outcome", "has_issue", "issue_summary", "issue_resolved",
     "referral_opportunity", "notes", "cancel_reason",
 )  # fmt: skip
-
-# Linked entity per id field: (model, API field name).
-LINKS: dict[str, tuple[type, str]] = {
-    "client_id": (Client, "clientId"),
-    "lead_id": (Lead, "leadId"),
-    "appointment_id": (Appointment, "appointmentId"),
-    "invoice_id": (Invoice, "invoiceId"),
-    "matter_id": (Matter, "matterId"),
-    "installer_id": (Installer, "installerId"),
-}
 
 
 @dataclass
@@ -150,6 +141,7 @@ async def _validated_new(caller: Caller, draft: FollowUpDraft) -> dict[str, Any]
     assignee_id = draft.assignee_id or caller.staff_id
     await staff.active_member(caller, assignee_id, "assigneeId")
     links = await validated_links(caller, draft.links)
+    await links_agree(caller, links, [name for name, value in links.items() if value])
     if draft.is_primary:
         await _check_primary_allowed(caller, links.get("lead_id"), exclude_id=None)
     return {
@@ -172,11 +164,11 @@ async def validated_links(caller: Caller, links: dict[str, int | None]) -> dict[
     """The links, once each linked entity is found in the caller's organization."""
     checked: dict[str, int | None] = {}
     for id_field, value in links.items():
-        model, api_field = LINKS[id_field]
-        if value is not None and not await scoped(model, caller).filter(id=value).exists():
+        link = BY_ID_FIELD[id_field]
+        if value is not None and not await scoped(link.model, caller).filter(id=value).exists():
             raise ValidationFailed(
-                api_field,
-                f"There is no {model.__name__.lower()} {value} here.",
+                link.api_name,
+                f"There is no {link.noun} {value} here.",
                 code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
             )
         checked[id_field] = value
@@ -531,6 +523,8 @@ async def update(
                 "A primary follow-up stays with its lead.",
                 code=ValidationCode.PRIMARY_NEEDS_LEAD,
             )
+        current = {name: getattr(follow_up, name) for name in ID_FIELDS}
+        await links_agree(caller, {**current, **links}, links)
         for id_field, value in links.items():
             setattr(follow_up, id_field, value)
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -40,7 +40,34 @@ from gql.schema.staff import Staff
 from services import followups
 from services.followup_queries import Criteria, Ordering
 from services.followups import Completion
+from services.links import BY_ID_FIELD, LINKS
 from services.reminders import ReminderSpec
+
+T = TypeVar("T")
+
+
+def link_field(id_field: str) -> Any:
+    """A follow-up's linked row (services.links), loaded by the request's loader; marked as
+    a link, so lists load it ahead for the whole page and the executor answers it at once."""
+    entry = BY_ID_FIELD[id_field]
+
+    def resolve(root: Any, info: Info) -> Any:
+        return info.context.loaders.now_or_later(entry.loader, getattr(root, entry.id_field))
+
+    return strawberry.field(resolver=resolve, metadata=link(entry.loader, entry.id_field))
+
+
+def with_link_ids(default: Any) -> Callable[[type[T]], type[T]]:
+    """Gives an input class an optional ID field per follow-up link (services.links), e.g.
+    clientId, before strawberry.input reads the class: the inputs name every link."""
+
+    def add(cls: type[T]) -> type[T]:
+        for entry in LINKS:
+            cls.__annotations__[entry.id_field] = strawberry.ID | None
+            setattr(cls, entry.id_field, strawberry.field(default=default, name=entry.api_name))
+        return cls
+
+    return add
 
 
 @strawberry.type
@@ -144,6 +171,8 @@ class FollowUp(LoadedNode):
     type_id: strawberry.Private[int]
     assignee_id: strawberry.Private[int | None]
     created_by_id: strawberry.Private[int | None]
+    # A link (services.links) is declared twice here, its id and its field below: each
+    # field has its own API type, which Strawberry reads from the class.
     client_id: strawberry.Private[int | None]
     lead_id: strawberry.Private[int | None]
     appointment_id: strawberry.Private[int | None]
@@ -167,29 +196,12 @@ class FollowUp(LoadedNode):
     def created_by(self, info: Info) -> Staff | None:
         return info.context.loaders.now_or_later("staff", self.created_by_id)
 
-    @strawberry.field(metadata=link("client", "client_id"))
-    def client(self, info: Info) -> Client | None:
-        return info.context.loaders.now_or_later("client", self.client_id)
-
-    @strawberry.field(metadata=link("lead", "lead_id"))
-    def lead(self, info: Info) -> Lead | None:
-        return info.context.loaders.now_or_later("lead", self.lead_id)
-
-    @strawberry.field(metadata=link("appointment", "appointment_id"))
-    def appointment(self, info: Info) -> Appointment | None:
-        return info.context.loaders.now_or_later("appointment", self.appointment_id)
-
-    @strawberry.field(metadata=link("invoice", "invoice_id"))
-    def invoice(self, info: Info) -> Invoice | None:
-        return info.context.loaders.now_or_later("invoice", self.invoice_id)
-
-    @strawberry.field(metadata=link("matter", "matter_id"))
-    def matter(self, info: Info) -> Matter | None:
-        return info.context.loaders.now_or_later("matter", self.matter_id)
-
-    @strawberry.field(metadata=link("installer", "installer_id"))
-    def installer(self, info: Info) -> Installer | None:
-        return info.context.loaders.now_or_later("installer", self.installer_id)
+    client: Client | None = link_field("client_id")
+    lead: Lead | None = link_field("lead_id")
+    appointment: Appointment | None = link_field("appointment_id")
+    invoice: Invoice | None = link_field("invoice_id")
+    matter: Matter | None = link_field("matter_id")
+    installer: Installer | None = link_field("installer_id")
 
     @strawberry.field(description="Quick notes added over time, newest first.")
     async def note_entries(self, info: Info) -> list[FollowUpNote]:
@@ -226,6 +238,7 @@ FollowUpPayload = Annotated[
 
 
 @strawberry.input
+@with_link_ids(default=None)
 class CreateFollowUpInput:
     subject: str
     type_key: str
@@ -235,12 +248,6 @@ class CreateFollowUpInput:
     assignee_id: strawberry.ID | None = strawberry.field(
         default=None, description="Defaults to you."
     )
-    client_id: strawberry.ID | None = None
-    lead_id: strawberry.ID | None = None
-    appointment_id: strawberry.ID | None = None
-    invoice_id: strawberry.ID | None = None
-    matter_id: strawberry.ID | None = None
-    installer_id: strawberry.ID | None = None
     is_primary: bool = strawberry.field(
         default=False, description="The one post-delivery follow-up of a delivered lead."
     )
@@ -254,6 +261,7 @@ class CreateFollowUpInput:
 
 
 @strawberry.input(description="Fields left out stay as they are; null clears an optional one.")
+@with_link_ids(default=strawberry.UNSET)
 class UpdateFollowUpInput:
     subject: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
@@ -263,12 +271,6 @@ class UpdateFollowUpInput:
     referral_opportunity: bool | None = strawberry.UNSET
     has_issue: bool | None = strawberry.UNSET
     issue_summary: str | None = strawberry.UNSET
-    client_id: strawberry.ID | None = strawberry.UNSET
-    lead_id: strawberry.ID | None = strawberry.UNSET
-    appointment_id: strawberry.ID | None = strawberry.UNSET
-    invoice_id: strawberry.ID | None = strawberry.UNSET
-    matter_id: strawberry.ID | None = strawberry.UNSET
-    installer_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input
@@ -296,6 +298,7 @@ class CompleteFollowUpInput:
 
 
 @strawberry.input
+@with_link_ids(default=None)
 class FollowUpFilter:
     status: list[FollowUpStatus] | None = None
     type_keys: list[str] | None = None
@@ -304,12 +307,6 @@ class FollowUpFilter:
     due_before: DateTime | None = None
     overdue: bool | None = None
     assignee_ids: list[strawberry.ID] | None = None
-    client_id: strawberry.ID | None = None
-    lead_id: strawberry.ID | None = None
-    appointment_id: strawberry.ID | None = None
-    invoice_id: strawberry.ID | None = None
-    matter_id: strawberry.ID | None = None
-    installer_id: strawberry.ID | None = None
     has_issue: bool | None = None
     issue_resolved: bool | None = None
     satisfaction: list[SatisfactionOutcome] | None = None
@@ -337,25 +334,16 @@ class FollowUpOrder:
     direction: SortDirection = SortDirection.ASC
 
 
-LINK_INPUTS: dict[str, str] = {
-    "client_id": "Client",
-    "lead_id": "Lead",
-    "appointment_id": "Appointment",
-    "invoice_id": "Invoice",
-    "matter_id": "Matter",
-    "installer_id": "Installer",
-}
-
-
 def link_ids(source: Any) -> dict[str, int | None]:
     """Decoded link ids given on an input (UNSET ones left out)."""
     links: dict[str, int | None] = {}
-    for name, type_name in LINK_INPUTS.items():
-        value = getattr(source, name)
+    for entry in LINKS:
+        value = getattr(source, entry.id_field)
         if value is strawberry.UNSET:
             continue
-        field = _camel(name)
-        links[name] = None if value is None else decode_id(value, type_name, field)
+        links[entry.id_field] = (
+            None if value is None else decode_id(value, entry.type_name, entry.api_name)
+        )
     return links
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from graphql import GraphQLID, GraphQLInputObjectType, GraphQLNamedType, get_named_type
 
 from gql.schema.root import schema
+from services import links as follow_up_links
 from tests.api.helpers import create_follow_up, create_party, ghost_id
 from tests.conftest import Api, Org, make_org
 
@@ -24,16 +25,8 @@ PAYLOAD_ERRORS = (
     "__typename ... on ValidationError { message field } ... on NotFoundError { message }"
     " ... on PermissionError { message }"
 )
-FOLLOW_UP_FILTER_IDS = {
-    "assigneeIds": "Staff",
-    "clientId": "Client",
-    "leadId": "Lead",
-    "appointmentId": "Appointment",
-    "invoiceId": "Invoice",
-    "matterId": "Matter",
-    "installerId": "Installer",
-}
-LINKS = {k: v for k, v in FOLLOW_UP_FILTER_IDS.items() if k != "assigneeIds"}
+LINKS = {link.api_name: link.type_name for link in follow_up_links.LINKS}
+FOLLOW_UP_FILTER_IDS = {"assigneeIds": "Staff", **LINKS}
 
 
 # ---------------------------------------------------------------- the two organizations
