@@ -189,7 +189,7 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
         existing = await scoped(model, caller).get_or_none(external_id=external_id)
         if existing is not None:
             checked = await _check_party_values(caller, values)
-            return await _save_repeated(existing, checked, external_id)
+            return await _save(existing, checked)
     for name in REQUIRED_ON_CREATE[model]:
         if values.get(name, UNSET) in (None, UNSET):
             raise ValidationFailed(
@@ -202,21 +202,7 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
     except IntegrityError:
         # A concurrent create with the same external id won: apply ours as an update.
         existing = await scoped(model, caller).get(external_id=external_id)
-        return await _save_repeated(existing, checked, external_id)
-
-
-async def _save_repeated(row: M, values: dict[str, Any], external_id: str) -> M:
-    """A repeated create may not move the row to another client: the follow-ups linked to
-    both would then disagree about whose it is."""
-    if "client_id" in values and values["client_id"] != getattr(row, "client_id", None):
-        name = type(row).__name__.lower()
-        raise ValidationFailed(
-            "clientId",
-            f"The {name} with externalId {external_id!r} belongs to another client; "
-            "a repeated create cannot move it.",
-            code=ValidationCode.LINK_MISMATCH,
-        )
-    return await _save(row, values)
+        return await _save(existing, checked)
 
 
 async def update(model: type[M], caller: Caller, pk: int, data: Any, label: str) -> M:
