@@ -37,6 +37,7 @@ def check_specs(specs: list[ReminderSpec]) -> list[ReminderSpec]:
             raise ValidationFailed("reminders", "offsetMinutes is 0 to 86400 (60 days).")
         if spec.channels is not None:
             preferences.check_channels(spec.channels, "reminders")
+    preferences.check_unique_offsets([spec.offset_minutes for spec in specs], "reminders")
     return specs
 
 
