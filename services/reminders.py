@@ -16,7 +16,7 @@ from models.reminders import Reminder, ReminderStatus
 from models.staff import Staff
 from models.timers import TimerKind
 from runtime import clock
-from services import notifications, preferences, timers
+from services import notifications, preferences, timers, wording
 from services.errors import ValidationFailed
 from services.notifications import Notice
 from services.sql import Sql, fetch_rows, typed_rows
@@ -251,12 +251,10 @@ def _overdue_notice(follow_up: FollowUp) -> Notice:
 
 def _duration(minutes: int) -> str:
     if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f"{days} day{'s' if days != 1 else ''}"
+        return wording.count(minutes // (24 * 60), "day")
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return wording.count(minutes // 60, "hour")
+    return wording.count(minutes, "minute")
 
 
 async def overdue_sweep() -> str:

@@ -226,3 +226,24 @@ async def test_a_reminder_offset_given_twice_is_refused_naming_it(api: Api, org:
     )
     refused_defaults = defaults["updateNotificationPreferences"]
     assert refused_defaults["field"] == "reminderOffsets" and "1440" in refused_defaults["message"]
+
+
+async def test_reminder_titles_say_one_minute_hour_and_day_in_the_singular(
+    api: Api, org: Org
+) -> None:
+    due = at(3)
+    offsets = [1, 2, 60, 120, 1440, 2880]
+    await create_follow_up(
+        api, org.admin, subject="Visa", dueAt=due.isoformat(),
+        reminders=[{"offsetMinutes": offset, "channels": ["IN_APP"]} for offset in offsets],
+    )  # fmt: skip
+    await run_pipeline_until(due - timedelta(minutes=1))
+    inbox = (await api.data(INBOX, token=org.admin))["notifications"]
+    assert sorted(edge["node"]["title"] for edge in inbox["edges"]) == [
+        "Due in 1 day: Visa",
+        "Due in 1 hour: Visa",
+        "Due in 1 minute: Visa",
+        "Due in 2 days: Visa",
+        "Due in 2 hours: Visa",
+        "Due in 2 minutes: Visa",
+    ]
