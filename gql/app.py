@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql (HTTP, GraphiQL, websockets) and /healthz."""
+"""The ASGI application: /graphql (HTTP, GraphiQL, websockets), /healthz, and the pages
+that links in messages open."""
 
 import asyncio
 import logging
@@ -17,7 +18,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise
 
-from gql import websockets
+from gql import message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.resolvers import exports
@@ -105,6 +106,8 @@ def create_app(manage_database: bool = True) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
+            Route("/", message_links.home, methods=["GET"]),
+            Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
         ],
         middleware=[Middleware(ServerTiming)],
         lifespan=lifespan,
