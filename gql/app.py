@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql (HTTP, GraphiQL, websockets) and /healthz."""
+"""The ASGI application: /graphql (HTTP, GraphiQL, websockets), /healthz, and the pages
+that links in messages open."""
 
 import asyncio
 import logging
@@ -10,14 +11,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise
 
-from gql import websockets
+from gql import graphiql, message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.resolvers import exports
@@ -33,6 +34,10 @@ log = logging.getLogger("followups.api")
 
 
 class FollowupsGraphQL(GraphQL):
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql.PAGE
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
 
@@ -105,6 +110,9 @@ def create_app(manage_database: bool = True) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
+            Route("/", message_links.home, methods=["GET"]),
+            Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
+            Mount(graphiql.ASSETS_PATH, app=graphiql.assets),
         ],
         middleware=[Middleware(ServerTiming)],
         lifespan=lifespan,

@@ -53,8 +53,14 @@ class Settings(BaseSettings):
 
     # Outbound channels (tasks/channels/). A channel whose settings are missing is off: its
     # deliveries fail at once with "<channel> is not configured", visible on the delivery.
-    # Where people open the app: links in messages are {public_url}/follow-ups/<global id>.
+    # Where people open the app: links in messages are {public_url}/follow-ups/<global id>,
+    # which this service redirects to app_url (services/message_links).
     public_url: str = "http://127.0.0.1:8000"
+    app_url: str | None = Field(
+        None,
+        description="the organization's app: a pattern with {id}, the follow-up's global id "
+        "(https://crm.example/follow-ups/{id}); unset: links open GraphiQL on the follow-up",
+    )
     # Email over SMTP. No host: email is off.
     smtp_host: str | None = None
     smtp_port: int | None = Field(

@@ -141,10 +141,22 @@ def filename(export: Export) -> str:
 # ---------------------------------------------------------------- the rows
 
 
+# Names of UTC itself, whose local due-time column would repeat "Due at (UTC)".
+UTC_ZONES = frozenset(
+    ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu")
+)
+
+
+def _local_zone(caller: Caller) -> ZoneInfo | None:
+    """The zone of the local due-time column, none for a caller who lives in UTC."""
+    return None if caller.timezone in UTC_ZONES else zone(caller.timezone)
+
+
 def header(caller: Caller) -> list[str]:
+    local = [f"Due at ({caller.timezone})"] if _local_zone(caller) else []
     return [
         "ID", "Subject", "Type", "Status", "Priority", "Due at (UTC)",
-        f"Due at ({caller.timezone})", "Assignee", "Client", "Lead", "Created at (UTC)",
+        *local, "Assignee", "Client", "Lead", "Created at (UTC)",
         "Completed at (UTC)", "Outcome", "Satisfaction", "Has issue", "Contact attempts",
         "Last contacted at (UTC)",
     ]  # fmt: skip
@@ -155,10 +167,10 @@ async def rows(
 ) -> AsyncIterator[list[list[Any]]]:
     """The matching rows in list order (due time, then id), a keyset page at a time.
 
-    Times are aware datetimes (UTC), except the due time in the caller's zone, which is naive
-    local wall-clock time; the writers give each its text or cell form.
+    Times are aware datetimes (UTC), except the due time in the caller's zone (unless that is
+    UTC), which is naive local wall-clock time; the writers give each its text or cell form.
     """
-    local = zone(caller.timezone)
+    local = _local_zone(caller)
     cursor: str | None = None
     while True:
         page = await followup_queries.find(
@@ -176,7 +188,7 @@ async def rows(
         cursor = page.cursors[-1]
 
 
-def _row(row: dict[str, Any], id_text: Callable[[int], str], local: ZoneInfo) -> list[Any]:
+def _row(row: dict[str, Any], id_text: Callable[[int], str], local: ZoneInfo | None) -> list[Any]:
     due_at = _utc(row["due_at"])
     return [
         id_text(row["id"]),
@@ -185,7 +197,7 @@ def _row(row: dict[str, Any], id_text: Callable[[int], str], local: ZoneInfo) ->
         _name(row["status"], Status),
         _name(row["priority"], Priority),
         due_at,
-        due_at.astimezone(local).replace(tzinfo=None),
+        *([due_at.astimezone(local).replace(tzinfo=None)] if local else []),
         row["assignee__name"],
         row["client__name"],
         row["lead__name"],

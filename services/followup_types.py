@@ -46,12 +46,18 @@ async def list_types(caller: Caller, include_archived: bool = False) -> list[Fol
 
 
 async def active_type_by_key(caller: Caller, key: str, field: str = "typeKey") -> FollowUpType:
-    row = await scoped(FollowUpType, caller).get_or_none(key=key, archived_at__isnull=True)
+    row = await scoped(FollowUpType, caller).get_or_none(key=key)
     if row is None:
         raise ValidationFailed(
             field,
             f"There is no follow-up type with key {key!r}.",
             code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
+        )
+    if row.archived_at is not None:
+        raise ValidationFailed(
+            field,
+            f"The follow-up type {key!r} is archived: choose another or restore it.",
+            code=ValidationCode.ARCHIVED,
         )
     return row
 

@@ -77,6 +77,19 @@ def check_channels(values: list[str], field_name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def check_unique_offsets(offsets: list[int], field_name: str) -> None:
+    """Two reminders at one offset would fire twice: each offset is given once."""
+    seen: set[int] = set()
+    for offset in offsets:
+        if offset in seen:
+            raise ValidationFailed(
+                field_name,
+                f"Offset {offset} (minutes before due) is given twice: give each offset once.",
+                code=ValidationCode.DUPLICATE,
+            )
+        seen.add(offset)
+
+
 def check(prefs: Preferences) -> Preferences:
     """Raises ValidationFailed naming the first field that is not acceptable."""
     if len(prefs.reminder_offsets) > MAX_REMINDERS:
@@ -92,6 +105,7 @@ def check(prefs: Preferences) -> Preferences:
                 "Offsets are 0 to 86400 minutes.",
                 code=ValidationCode.OUT_OF_RANGE,
             )
+    check_unique_offsets(prefs.reminder_offsets, "reminderOffsets")
     prefs.reminder_channels = check_channels(prefs.reminder_channels, "reminderChannels")
     for kind, channels in prefs.channels.items():
         if kind not in KINDS:

@@ -17,7 +17,7 @@ from models.reminders import Reminder, ReminderStatus
 from models.staff import Staff
 from models.timers import Timer, TimerKind, TimerStatus
 from runtime import clock
-from services import deadlines, notifications, preferences, timers
+from services import deadlines, notifications, preferences, timers, wording
 from services.errors import ValidationCode, ValidationFailed
 from services.notifications import Notice
 from services.sql import Sql, fetch_rows, moment, typed_rows
@@ -46,6 +46,7 @@ def check_specs(specs: list[ReminderSpec]) -> list[ReminderSpec]:
             )
         if spec.channels is not None:
             preferences.check_channels(spec.channels, "reminders")
+    preferences.check_unique_offsets([spec.offset_minutes for spec in specs], "reminders")
     return specs
 
 
@@ -261,12 +262,10 @@ def _overdue_notice(follow_up: FollowUp) -> Notice:
 
 def _duration(minutes: int) -> str:
     if minutes % (24 * 60) == 0:
-        days = minutes // (24 * 60)
-        return f"{days} day{'s' if days != 1 else ''}"
+        return wording.count(minutes // (24 * 60), "day")
     if minutes % 60 == 0:
-        hours = minutes // 60
-        return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{minutes} minutes"
+        return wording.count(minutes // 60, "hour")
+    return wording.count(minutes, "minute")
 
 
 async def overdue_sweep() -> str:

@@ -32,7 +32,7 @@ from models.parties import LeadStage
 from models.staff import Role, Staff
 from models.timers import Timer, TimerKind
 from runtime import clock
-from services import events, followups, notifications, timers
+from services import events, followups, notifications, timers, wording
 from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import status_in
 from services.followups import FollowUpDraft
@@ -277,7 +277,7 @@ async def _round_robin(org_id: int, owner_id: int | None, members: Assignable) -
 
 
 def _subject(party: RottingParty) -> str:
-    return f"Reconnect with {party.name} — no contact in {party.days_since_last_contact} days"
+    return f"Reconnect with {party.name} — no contact in {wording.count(party.days_since_last_contact, 'day')}"
 
 
 async def _reconnect(org_id: int, party: RottingParty, members: Assignable) -> bool:
@@ -298,8 +298,8 @@ async def _reconnect(org_id: int, party: RottingParty, members: Assignable) -> b
                 due_at=clock.now() + DUE_AFTER,
                 description=(
                     f"No contact attempt or completed follow-up for "
-                    f"{party.days_since_last_contact} days ({when}); this "
-                    f"{party.kind} counts as rotting after {party.rotting_days} days."
+                    f"{wording.count(party.days_since_last_contact, 'day')} ({when}); this "
+                    f"{party.kind} counts as rotting after {wording.count(party.rotting_days, 'day')}."
                 ),
                 priority=Priority.HIGH,
                 assignee_id=assignee_id,

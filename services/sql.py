@@ -41,6 +41,12 @@ class Sql:
             for n, starts, ends in ranges
         )
 
+    def has_key(self, json_column: str, key: str) -> str:
+        """The JSON object in the column has the key (`key` is our own constant)."""
+        if self.postgres:
+            return f"jsonb_exists({json_column}, '{key}')"
+        return f"json_type({json_column}, '$.{key}') IS NOT NULL"
+
     def bind_typed(self, value: Any, postgres_type: str) -> str:
         """A placeholder PostgreSQL cannot infer a type for (e.g. inside VALUES)."""
         placeholder = self.bind(value)

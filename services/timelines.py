@@ -41,16 +41,16 @@ class EntryKind(Enum):
     NOTIFICATION = "NOTIFICATION"
 
 
-# Activity-log actions shown on a timeline, and the kind each becomes.
+# Activity-log actions with an entry kind of their own.
 ACTIVITY_KINDS = {
-    "started": EntryKind.STATUS_CHANGED,
-    "cancelled": EntryKind.STATUS_CHANGED,
-    "marked_missed": EntryKind.STATUS_CHANGED,
-    "issue_resolved": EntryKind.STATUS_CHANGED,
     "completed": EntryKind.COMPLETED,
     "rescheduled": EntryKind.RESCHEDULED,
     "delegated": EntryKind.REASSIGNED,
 }
+# Every logged change of status is a STATUS_CHANGED entry, whatever action made it (a
+# contact attempt that began the work, a completion, a reschedule of a MISSED one), so
+# the status history reads whole; resolving an issue is one too, though the status stays.
+STATUS_ACTIONS = ("issue_resolved",)
 PARTY_COLUMNS = ("client_id", "lead_id")
 
 
@@ -81,6 +81,7 @@ def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
     follow_up = "f.id AS follow_up_id, f.subject AS subject, f.status AS status, f.due_at AS due_at"
     # Our own constants, written as literals so PostgreSQL knows their type.
     actions = ", ".join(f"'{action}'" for action in ACTIVITY_KINDS)
+    status_actions = ", ".join(f"'{action}'" for action in STATUS_ACTIONS)
     kind_of_action = " ".join(
         f"WHEN '{action}' THEN '{kind.value}'" for action, kind in ACTIVITY_KINDS.items()
     )
@@ -99,6 +100,11 @@ def _branches(sql: Sql, caller: Caller, party: str, party_id: int) -> list[str]:
         f"a.actor_id, CAST(a.action AS TEXT), CAST(a.changes AS TEXT) "
         f"FROM follow_up_activity a JOIN follow_up f ON f.id = a.follow_up_id "
         f"WHERE {scope} AND a.action IN ({actions})",
+        f"SELECT 'STATUS_CHANGED', a.created_at, a.id, {follow_up}, "
+        f"a.actor_id, CAST(a.action AS TEXT), CAST(a.changes AS TEXT) "
+        f"FROM follow_up_activity a JOIN follow_up f ON f.id = a.follow_up_id "
+        f"WHERE {scope} AND (a.action IN ({status_actions}) "
+        f"OR (a.action <> 'created' AND {sql.has_key('a.changes', 'status')}))",
         f"SELECT 'NOTIFICATION', nt.created_at, nt.id, {follow_up}, "
         f"nt.recipient_id, CAST(nt.kind AS TEXT), CAST(nt.title AS TEXT) "
         f"FROM notification nt JOIN follow_up f ON f.id = nt.follow_up_id WHERE {scope}",
@@ -171,12 +177,16 @@ def status_change(entry: Entry) -> tuple[Status | None, Status | None]:
 
 def completion_outcome(entry: Entry) -> CompletionOutcome | None:
     """The outcome a completion recorded."""
+    if entry.kind != EntryKind.COMPLETED:
+        return None
     name = entry.changes.get("outcome", [None, None])[1]
     return CompletionOutcome[name] if name in CompletionOutcome.__members__ else None
 
 
 def due_change(entry: Entry) -> tuple[datetime | None, datetime | None]:
     """The due times before and after, where the entry moved it."""
+    if entry.kind != EntryKind.RESCHEDULED:
+        return None, None
     before, after = entry.changes.get("due_at", [None, None])
     return moment(before), moment(after)
 

@@ -59,3 +59,11 @@ def test_schema_keeps_every_contract_name() -> None:
     text = SCHEMA_FILE.read_text()
     missing = [name for name in CONTRACT_NAMES if name not in text]
     assert missing == []
+
+
+def test_the_root_subscription_type_is_called_subscription() -> None:
+    # API.md and every GraphQL client's convention; the operations keep their names.
+    sdl = schema.as_str()
+    assert "type Subscription {" in sdl and "NotificationsSubscription" not in sdl
+    root = sdl[sdl.index("type Subscription {") :].split("\n}", 1)[0]
+    assert "notifications(after: ID" in root and "followUpEvents(filter: FollowUpFilter" in root

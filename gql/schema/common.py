@@ -1,6 +1,5 @@
 """Shared API shapes: the DateTime scalar, global ids, error types and node loading."""
 
-import base64
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -9,6 +8,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from gql.schema.enums import FollowUpStatus, ValidationCode
+from services import global_ids
 from services.errors import (
     DomainError,
     NotFound,
@@ -75,13 +75,9 @@ def optional_datetime(value: Any, field: str) -> datetime | None:
 
 def decode_id(value: str | strawberry.ID, type_name: str, field: str) -> int:
     """The primary key in a global id, or ValidationError naming the field."""
-    try:
-        decoded = base64.b64decode(str(value), validate=True).decode()
-        kind, _, pk = decoded.partition(":")
-        if kind == type_name and pk.isdigit():
-            return int(pk)
-    except ValueError:
-        pass
+    pk = global_ids.primary_key(str(value), type_name)
+    if pk is not None:
+        return pk
     raise ValidationFailed(
         field, f"{value!r} is not the id of a {type_name}.", code=ValidationCode.INVALID_ID
     )

@@ -82,7 +82,7 @@ def build_schema() -> strawberry.Schema:
     return FollowupsSchema(
         query=query,
         mutation=mutation,
-        subscription=NotificationsSubscription,
+        subscription=merge_types("Subscription", (NotificationsSubscription,)),
         execution_context_class=ExecutionContext,
         config=StrawberryConfig(scalar_map={datetime: DATETIME_SCALAR}),
         extensions=[

@@ -9,14 +9,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from runtime.settings import get_settings
-from services.global_ids import global_id
+from services import message_links
 
 TEMPLATES = Path(__file__).parent / "templates"
 FALLBACK = "default"
@@ -75,11 +74,7 @@ def _context(context: dict[str, Any]) -> dict[str, Any]:
     full.update(context)
     full["app_url"] = base
     follow_up_id = full.get("follow_up_id")
-    full["url"] = (
-        f"{base}/follow-ups/{quote(global_id('FollowUp', follow_up_id), safe='')}"
-        if follow_up_id
-        else base
-    )
+    full["url"] = message_links.message_link(follow_up_id or None)
     full["sections"] = _sections(str(full["body"] or ""))
     return full
 

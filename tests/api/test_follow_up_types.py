@@ -1,5 +1,6 @@
 """The built-in follow-up type catalogue every organization starts with."""
 
+from tests.api.helpers import create_follow_up
 from tests.conftest import Api, Org
 
 BUILT_IN_KEYS = {
@@ -36,3 +37,16 @@ async def test_a_non_contact_type_completes_on_its_outcome_alone(api: Api, org: 
         "status": "COMPLETED",
         "contactAttemptCount": 0,
     }
+
+
+async def test_an_archived_type_is_refused_as_archived(api: Api, org: Org) -> None:
+    types = await api.data("{ followUpTypes { id key } }", token=org.admin)
+    [sms] = [row["id"] for row in types["followUpTypes"] if row["key"] == "sms_whatsapp"]
+    await api.data(
+        "mutation($id: ID!) { archiveFollowUpType(id: $id) { __typename } }", {"id": sms}, org.admin
+    )
+    refused = await create_follow_up(api, org.admin, typeKey="sms_whatsapp")
+    assert refused["__typename"] == "ValidationError" and refused["field"] == "typeKey"
+    assert "archived" in refused["message"] and "sms_whatsapp" in refused["message"]
+    unknown = await create_follow_up(api, org.admin, typeKey="no_such_type")
+    assert unknown["message"] == "There is no follow-up type with key 'no_such_type'."

@@ -293,3 +293,18 @@ async def test_the_daily_scan_rides_the_timer_pipeline(api: Api, org: Org) -> No
         kind=TimerKind.ROTTING_SCAN, target_id=org.id, status=TimerStatus.SCHEDULED
     ).exclude(id=timer.id)
     assert [t.fire_at - timer.fire_at <= timedelta(days=1) for t in following] == [True]
+
+
+async def test_a_reconnect_after_one_day_says_one_day(api: Api, org: Org) -> None:
+    await api.data(
+        "mutation { updateOrganization(input: {rottingDays: 1}) { __typename } }", None, org.admin
+    )
+    olga = await client(api, org.admin, "Olga Owned")
+    await travel(api, org, 1.5)
+    await scan()
+    [reconnect] = await reconnects(api, org.admin, clientId=olga)
+    assert reconnect["subject"] == "Reconnect with Olga Owned — no contact in 1 day"
+    described = await api.data(
+        "query($id: ID!) { followUp(id: $id) { description } }", {"id": reconnect["id"]}, org.admin
+    )
+    assert described["followUp"]["description"].endswith("counts as rotting after 1 day.")

@@ -1,7 +1,9 @@
 """A client's and a lead's timeline: one stream over everything that happened, newest first."""
 
+from base64 import b64decode
 from typing import Any
 
+from services import events, followups
 from tests.api.helpers import create_follow_up, create_party, in_days, mutate
 from tests.conftest import Api, Org
 
@@ -53,9 +55,11 @@ async def test_a_client_timeline_tells_the_whole_story_newest_first(api: Api, or
         ("NOTIFICATION", "Fees due"),  # Kofi is told it is his now
         ("REASSIGNED", "Fees due"),
         ("FOLLOW_UP_CREATED", "Fees due"),
+        ("STATUS_CHANGED", "Visa check"),  # the completion's IN_PROGRESS -> COMPLETED
         ("COMPLETED", "Visa check"),
         ("CONTACT_ATTEMPT", "Visa check"),  # logged with the completion
         ("NOTE", "Visa check"),
+        ("STATUS_CHANGED", "Visa check"),  # the attempt began the work
         ("CONTACT_ATTEMPT", "Visa check"),
         ("FOLLOW_UP_CREATED", "Visa check"),
     ]
@@ -63,12 +67,13 @@ async def test_a_client_timeline_tells_the_whole_story_newest_first(api: Api, or
     assert nodes[0]["notificationKind"] == "ASSIGNED" and nodes[0]["actor"] == {"name": "Kofi"}
     assert all(node["followUpOverdue"] for node in nodes[:3])
     assert not any(node["followUpOverdue"] for node in nodes[3:])
-    completed = nodes[3]
+    completed = nodes[4]
     assert completed["completionOutcome"] == "SUCCESSFUL"
     assert (completed["fromStatus"], completed["toStatus"]) == ("IN_PROGRESS", "COMPLETED")
-    assert nodes[5]["text"] == "Prefers mornings"
-    assert (nodes[6]["contactOutcome"], nodes[6]["text"]) == ("LEFT_MESSAGE", "Voicemail")
-    assert nodes[7]["summary"] == "Follow-up created: Visa check"
+    assert nodes[6]["text"] == "Prefers mornings"
+    assert (nodes[7]["fromStatus"], nodes[7]["toStatus"]) == ("PENDING", "IN_PROGRESS")
+    assert (nodes[8]["contactOutcome"], nodes[8]["text"]) == ("LEFT_MESSAGE", "Voicemail")
+    assert nodes[9]["summary"] == "Follow-up created: Visa check"
 
 
 async def test_a_timeline_filters_by_kind_and_pages_without_gaps(api: Api, org: Org) -> None:
@@ -107,3 +112,37 @@ async def test_a_lead_timeline_and_staff_who_see_only_their_own(api: Api, org: O
     assert [s for _, s in kinds_of(everything)] == ["Kofi's call", "Admin's call"]
     own = await timeline(api, kofi, lead, kind="Lead")
     assert {subject for _, subject in kinds_of(own)} == {"Kofi's call"}
+
+
+async def test_every_status_change_is_a_status_changed_entry_whatever_caused_it(
+    api: Api, org: Org
+) -> None:
+    client = await create_party(api, org.admin, "Client", {"name": "Ama Mensah"})
+    call = (await create_follow_up(api, org.admin, subject="Call", clientId=client))["id"]
+    await mutate(
+        api, org.admin, "logContactAttempt(id: $id, outcome: $outcome)",
+        {"id": call, "outcome": "ATTEMPTED"},
+    )  # fmt: skip
+    await mutate(
+        api, org.admin, "completeFollowUp(id: $id, input: $input)",
+        {"id": call, "input": {"outcome": "SUCCESSFUL", "contactOutcome": "REACHED_CUSTOMER"}},
+    )  # fmt: skip
+    visit = (await create_follow_up(api, org.admin, subject="Visit", clientId=client))["id"]
+    async with events.transaction():  # as the timer actor runs it, where the org enables it
+        assert await followups.mark_missed(int(b64decode(visit).decode().split(":")[1]))
+    await mutate(api, org.admin, "rescheduleFollowUp(id: $id, dueAt: $dueAt)", {"id": visit, "dueAt": in_days(3)})  # fmt: skip
+
+    changes = await timeline(api, org.admin, client, kinds=["STATUS_CHANGED"])
+    assert [
+        (e["node"]["followUp"]["subject"], e["node"]["fromStatus"], e["node"]["toStatus"])
+        for e in changes["edges"]
+    ] == [
+        ("Visit", "MISSED", "PENDING"),  # the reschedule
+        ("Visit", "PENDING", "MISSED"),
+        ("Call", "IN_PROGRESS", "COMPLETED"),  # the completion
+        ("Call", "PENDING", "IN_PROGRESS"),  # the contact attempt began the work
+    ]
+    everything = await timeline(api, org.admin, client)
+    # The completion and the reschedule keep their own entries beside the status change.
+    assert sum(e["node"]["kind"] == "COMPLETED" for e in everything["edges"]) == 1
+    assert sum(e["node"]["kind"] == "RESCHEDULED" for e in everything["edges"]) == 1

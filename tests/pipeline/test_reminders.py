@@ -191,3 +191,59 @@ async def test_a_reminder_already_past_at_creation_is_sent_once_only_while_the_f
     ]
     assert len(reminders) == 1
     assert sorted(statuses) == ["cancelled", "sent"]
+
+
+async def test_a_reminder_offset_given_twice_is_refused_naming_it(api: Api, org: Org) -> None:
+    twice = [
+        {"offsetMinutes": 60, "channels": ["IN_APP"]},
+        {"offsetMinutes": 1440},
+        {"offsetMinutes": 60, "channels": ["EMAIL"]},
+    ]
+    refused = await create_follow_up(api, org.admin, reminders=twice)
+    assert refused["__typename"] == "ValidationError"
+    assert refused["field"] == "reminders" and "60" in refused["message"]
+    assert (await api.data("{ followUps { totalCount } }", token=org.admin))["followUps"] == {
+        "totalCount": 0
+    }
+
+    created = await create_follow_up(api, org.admin, reminders=[{"offsetMinutes": 60}])
+    answer = await api.data(
+        "mutation($id: ID!, $r: [ReminderInput!]) { setFollowUpReminders(id: $id, reminders: $r)"
+        " { __typename ... on ValidationError { field message } } }",
+        {"id": created["id"], "r": twice},
+        org.admin,
+    )
+    assert answer["setFollowUpReminders"]["field"] == "reminders"
+    assert "60" in answer["setFollowUpReminders"]["message"]
+    kept = (await api.data(REMINDERS, {"id": created["id"]}, org.admin))["followUp"]["reminders"]
+    assert [r["offsetMinutes"] for r in kept] == [60]
+
+    defaults = await api.data(
+        "mutation($i: NotificationPreferencesInput!) { updateNotificationPreferences(input: $i)"
+        " { __typename ... on ValidationError { field message } } }",
+        {"i": {"reminderOffsets": [1440, 30, 1440]}},
+        org.admin,
+    )
+    refused_defaults = defaults["updateNotificationPreferences"]
+    assert refused_defaults["field"] == "reminderOffsets" and "1440" in refused_defaults["message"]
+
+
+async def test_reminder_titles_say_one_minute_hour_and_day_in_the_singular(
+    api: Api, org: Org
+) -> None:
+    due = at(3)
+    offsets = [1, 2, 60, 120, 1440, 2880]
+    await create_follow_up(
+        api, org.admin, subject="Visa", dueAt=due.isoformat(),
+        reminders=[{"offsetMinutes": offset, "channels": ["IN_APP"]} for offset in offsets],
+    )  # fmt: skip
+    await run_pipeline_until(due - timedelta(minutes=1))
+    inbox = (await api.data(INBOX, token=org.admin))["notifications"]
+    assert sorted(edge["node"]["title"] for edge in inbox["edges"]) == [
+        "Due in 1 day: Visa",
+        "Due in 1 hour: Visa",
+        "Due in 1 minute: Visa",
+        "Due in 2 days: Visa",
+        "Due in 2 hours: Visa",
+        "Due in 2 minutes: Visa",
+    ]

@@ -6,9 +6,10 @@ import base64
 import json
 import logging
 import os
+import re
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
 import http_ece
 import jwt
@@ -113,6 +114,29 @@ async def test_a_reminder_email_reaches_the_smtp_server_as_text_and_html(
     assert delivery["sentAt"] is not None
     row = await Delivery.get(channel="email")
     assert row.provider_id == mail["Message-ID"]
+
+
+async def test_the_link_in_a_reminder_email_lands_where_app_url_says(
+    configure: Any, smtp_server: Mailbox, api: Api, org: Org
+) -> None:
+    configure(
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        public_url="https://followups.example",
+        app_url="https://crm.example/follow-ups/{id}",
+    )
+    await run_pipeline_until(await _reminder_soon(api, org, ["EMAIL"]))
+    [mail] = smtp_server.messages
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    [link] = re.findall(r"https://followups\.example/\S*", text)
+    answer = await api.client.get(urlsplit(link).path)  # the app serves PUBLIC_URL
+    assert answer.status_code == 302
+    [follow_up] = (await api.data("{ followUps { edges { node { id } } } }", token=org.admin))[
+        "followUps"
+    ]["edges"]
+    assert answer.headers["location"] == "https://crm.example/follow-ups/" + quote(
+        follow_up["node"]["id"], safe=""
+    )
 
 
 async def test_a_permanently_refused_recipient_fails_at_once_with_the_servers_reason(
