@@ -1,9 +1,13 @@
 """One table for everything that happens later: the time pipeline of DESIGN.md."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.organizations import Organization
 
 
 class TimerKind(StrEnum):
@@ -24,7 +28,10 @@ class TimerStatus(StrEnum):
 
 class Timer(Model):
     id = fields.IntField(primary_key=True)
-    org = fields.ForeignKeyField("followups.Organization", related_name=False, null=True)
+    org: fields.ForeignKeyNullableRelation["Organization"] = fields.ForeignKeyField(
+        "followups.Organization", related_name=False, null=True
+    )
+    org_id: int | None
     kind = fields.CharEnumField(TimerKind, max_length=16)
     target_id = fields.IntField()
     fire_at = fields.DatetimeField()
