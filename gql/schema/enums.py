@@ -21,11 +21,21 @@ from models.parties import LeadStage as LeadStageModel
 from models.staff import Role as RoleModel
 from services.followup_queries import SortField
 
-FollowUpStatus = strawberry.enum(Status, name="FollowUpStatus")
-Priority = strawberry.enum(PriorityModel, name="Priority")
-ContactOutcome = strawberry.enum(ContactOutcomeModel, name="ContactOutcome")
-SatisfactionOutcome = strawberry.enum(SatisfactionOutcomeModel, name="SatisfactionOutcome")
-CompletionOutcome = strawberry.enum(CompletionOutcomeModel, name="CompletionOutcome")
-LeadStage = strawberry.enum(LeadStageModel, name="LeadStage")
-Role = strawberry.enum(RoleModel, name="Role")
-FollowUpSortField = strawberry.enum(SortField, name="FollowUpSortField")
+# strawberry.enum registers the model enum itself under its public name; a plain alias
+# (not the call's result) is what type checkers accept as a type.
+FollowUpStatus = Status
+strawberry.enum(FollowUpStatus, name="FollowUpStatus")
+Priority = PriorityModel
+strawberry.enum(Priority, name="Priority")
+ContactOutcome = ContactOutcomeModel
+strawberry.enum(ContactOutcome, name="ContactOutcome")
+SatisfactionOutcome = SatisfactionOutcomeModel
+strawberry.enum(SatisfactionOutcome, name="SatisfactionOutcome")
+CompletionOutcome = CompletionOutcomeModel
+strawberry.enum(CompletionOutcome, name="CompletionOutcome")
+LeadStage = LeadStageModel
+strawberry.enum(LeadStage, name="LeadStage")
+Role = RoleModel
+strawberry.enum(Role, name="Role")
+FollowUpSortField = SortField
+strawberry.enum(FollowUpSortField, name="FollowUpSortField")

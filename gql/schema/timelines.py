@@ -15,7 +15,8 @@ from services import timelines
 from services.pagination import PageRequest
 from services.timelines import Entry, EntryKind
 
-TimelineEntryKind = strawberry.enum(EntryKind, name="TimelineEntryKind")
+TimelineEntryKind = EntryKind
+strawberry.enum(TimelineEntryKind, name="TimelineEntryKind")
 
 SUMMARIES = {
     EntryKind.FOLLOW_UP_CREATED: "Follow-up created",
