@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import optional_enum, optional_text
+
 if TYPE_CHECKING:
     from models.organizations import Organization
     from models.parties import Appointment, Client, Installer, Invoice, Lead, Matter
@@ -93,14 +95,14 @@ class FollowUp(Model):
     )
     type_id: int
     subject = fields.CharField(max_length=200)
-    description = fields.TextField(null=True)
+    description = optional_text()
     status = fields.CharEnumField(Status, max_length=24, default=Status.PENDING)
     priority = fields.IntEnumField(Priority, default=Priority.MEDIUM)
     due_at = fields.DatetimeField()
     started_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
-    cancel_reason = fields.TextField(null=True)
+    cancel_reason = optional_text()
     assignee: fields.ForeignKeyNullableRelation["Staff"] = fields.ForeignKeyField(
         "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
     )
@@ -137,14 +139,14 @@ class FollowUp(Model):
     contact_attempt_count = fields.IntField(default=0)
     last_contacted_at = fields.DatetimeField(null=True)
     last_contacted_by_email = fields.CharField(max_length=254, null=True)
-    last_contact_outcome = fields.CharEnumField(ContactOutcome, max_length=24, null=True)
-    outcome = fields.CharEnumField(CompletionOutcome, max_length=24, null=True)
-    satisfaction_outcome = fields.CharEnumField(SatisfactionOutcome, max_length=16, null=True)
+    last_contact_outcome = optional_enum(ContactOutcome, 24)
+    outcome = optional_enum(CompletionOutcome, 24)
+    satisfaction_outcome = optional_enum(SatisfactionOutcome, 16)
     has_issue = fields.BooleanField(default=False)
-    issue_summary = fields.TextField(null=True)
+    issue_summary = optional_text()
     issue_resolved = fields.BooleanField(null=True)
     referral_opportunity = fields.BooleanField(null=True)
-    notes = fields.TextField(null=True)
+    notes = optional_text()
     idempotency_key = fields.CharField(max_length=100, null=True)
     origin = fields.CharEnumField(Origin, max_length=16, default=Origin.MANUAL)
     version = fields.IntField(default=1)
@@ -174,7 +176,7 @@ class ContactAttempt(Model):
     )
     follow_up_id: int
     outcome = fields.CharEnumField(ContactOutcome, max_length=24)
-    notes = fields.TextField(null=True)
+    notes = optional_text()
     staff: fields.ForeignKeyNullableRelation["Staff"] = fields.ForeignKeyField(
         "followups.Staff", related_name=False, null=True, on_delete=fields.SET_NULL
     )

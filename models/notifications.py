@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import optional_text
+
 if TYPE_CHECKING:
     from models.followups import FollowUp
     from models.organizations import Organization
@@ -35,7 +37,7 @@ class Notification(Model):
     recipient_id: int
     kind = fields.CharEnumField(NotificationKind, max_length=24)
     title = fields.CharField(max_length=200)
-    body = fields.TextField(null=True)
+    body = optional_text()
     follow_up: fields.ForeignKeyNullableRelation["FollowUp"] = fields.ForeignKeyField(
         "followups.FollowUp", related_name=False, null=True, on_delete=fields.CASCADE
     )
@@ -79,7 +81,7 @@ class Delivery(Model):
     # Not before this time: quiet hours hold a message, retries back off.
     send_after = fields.DatetimeField()
     lease_until = fields.DatetimeField(null=True)
-    last_error = fields.TextField(null=True)
+    last_error = optional_text()
     provider_id = fields.CharField(max_length=120, null=True)
     sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from models.columns import optional_text
+
 if TYPE_CHECKING:
     from models.organizations import Organization
 
@@ -40,7 +42,7 @@ class Timer(Model):
     # A claim is good until then: a killed worker's timers are claimed again after it.
     lease_until = fields.DatetimeField(null=True)
     dedupe_key = fields.CharField(max_length=160, unique=True)
-    last_error = fields.TextField(null=True)
+    last_error = optional_text()
     done_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
