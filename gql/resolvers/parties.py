@@ -16,7 +16,7 @@ from models import parties as models
 from services import parties
 from services.errors import ValidationFailed
 from services.pagination import PageRequest, decode_cursor, encode_cursor
-from services.parties import UNSET
+from services.unset import UNSET
 
 
 def _given(value: Any, convert: Callable[[Any], Any] = lambda v: v) -> Any:

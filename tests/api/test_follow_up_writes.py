@@ -176,6 +176,7 @@ async def test_invalid_changes_name_their_field_and_change_nothing(api: Api, org
         (update, {"update": {"description": "d" * 5001}}, "description"),
         (update, {"update": {"notes": "n" * 10001}}, "notes"),
         (update, {"update": {"typeKey": "no_such_type"}}, "typeKey"),
+        (update, {"update": {"typeKey": None}}, "typeKey"),
         (update, {"update": {"priority": None}}, "priority"),
         (update, {"update": {"clientId": org.admin_id}}, "clientId"),
         (update, {"update": {"hasIssue": True}}, "issueSummary"),
