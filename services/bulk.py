@@ -10,6 +10,7 @@ done once: the batch size, the action's own input, and which ids the caller can 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from models.followups import FollowUp, Priority
 from services import followups, staff
@@ -132,9 +133,8 @@ async def bulk_update(caller: Caller, ids: list[int], action: Action) -> list[Ou
         run = await action.prepare(caller)
     except DomainError as error:
         return [Outcome(pk, error=error) for pk in unique]
-    visible = set(
-        await visible_follow_ups(caller).filter(id__in=unique).values_list("id", flat=True)
-    )
+    found = await visible_follow_ups(caller).filter(id__in=unique).values_list("id", flat=True)
+    visible = set(cast(list[int], found))  # tortoise types flat values as tuples
     outcomes = []
     for pk in unique:
         if pk not in visible:

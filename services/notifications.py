@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise import timezone
 from tortoise.expressions import F, Q
@@ -282,24 +282,26 @@ async def inbox_page(
     query = inbox(caller, unread_only, kinds)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
-    ids = await query.order_by("-id").limit(limit + 1).values_list("id", flat=True)
-    return list(ids[:limit]), len(ids) > limit
+    found = await query.order_by("-id").limit(limit + 1).values_list("id", flat=True)
+    ids = cast(list[int], found)  # tortoise types flat values as tuples
+    return ids[:limit], len(ids) > limit
 
 
 async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[int]:
     """What a reconnecting client missed, oldest first."""
-    return list(
+    return cast(  # tortoise types flat values as tuples
+        list[int],
         await inbox(caller)
         .filter(id__gt=after_id)
         .order_by("id")
         .limit(limit)
-        .values_list("id", flat=True)
+        .values_list("id", flat=True),
     )
 
 
 async def latest_id(caller: Caller) -> int:
     newest = await inbox(caller).order_by("-id").first().values_list("id", flat=True)
-    return int(newest or 0)
+    return int(cast(int | None, newest) or 0)
 
 
 async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:

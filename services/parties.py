@@ -131,7 +131,8 @@ def _amount(value: Any) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation as error:
         raise ValidationFailed("amount", "amount is not a number.") from error
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= 10**12:
+    exponent = amount.as_tuple().exponent  # a letter for NaN and Infinity
+    if not isinstance(exponent, int) or exponent < -2 or abs(amount) >= 10**12:
         raise ValidationFailed("amount", "amount needs at most 2 decimals and 12 digits.")
     return amount
 
