@@ -32,7 +32,7 @@ from tasks.broker import embedded
 log = logging.getLogger("followups.api")
 
 
-class FollowupsGraphQL(GraphQL):
+class FollowupsGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
 

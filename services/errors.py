@@ -1,5 +1,7 @@
 """Domain errors. The API turns each into its typed payload member."""
 
+from models.followups import Status
+
 
 class DomainError(Exception):
     def __init__(self, message: str) -> None:
@@ -22,7 +24,7 @@ class PermissionDenied(DomainError):
 
 
 class TransitionRefused(DomainError):
-    def __init__(self, message: str, current_status: str) -> None:
+    def __init__(self, message: str, current_status: Status) -> None:
         super().__init__(message)
         self.current_status = current_status
 

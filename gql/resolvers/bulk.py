@@ -47,6 +47,7 @@ def _action(input: BulkFollowUpInput) -> bulk.Action:
         move = input.reschedule
         due_at = None if move.due_at is None else datetime_input(move.due_at, "dueAt")
         return bulk.Reschedule(due_at, move.shift_days, move.shift_minutes)
+    assert input.priority is not None  # the one action given
     return bulk.SetPriority(input.priority)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
+from tortoise.models import Model
 
 from gql.info import Info
 from gql.resolvers.payloads import payload
@@ -117,7 +118,7 @@ async def _update(
 
 async def _list(
     info: Info,
-    model: type,
+    model: type[Model],
     shape: type,
     connection: type,
     filter: api.PartyFilter | None,
@@ -141,7 +142,7 @@ async def _list(
         search.client_id = optional_id(filter.client_id, "Client", "clientId")
         search.stage = filter.stages
     rows, total = await parties.list_rows(model, caller, search, order, offset, size)
-    edges = [
+    edges: list[relay.Edge[Any]] = [
         relay.Edge(node=build(shape, row), cursor=encode_cursor([offset + index]))
         for index, row in enumerate(rows)
     ]

@@ -65,7 +65,7 @@ class RottingClient:
 
 
 @strawberry.type
-class RottingClientConnection(relay.Connection[RottingClient]):
+class RottingClientConnection(relay.Connection[RottingClient]):  # type: ignore[type-var]  # any type may be an edge's node (Relay spec); strawberry binds it to Node
     total: strawberry.Private[int]
 
     @strawberry.field(description="Rotting parties you may see, on all pages.")
@@ -98,7 +98,7 @@ async def rotting_connection(
     """A page of rotting parties as a connection (the list and the dashboard's section)."""
     page, total = await rotting.rotting_parties(caller, first, after, owned_by=owned_by)
     edges = [
-        relay.Edge(node=RottingClient(row=item), cursor=cursor)
+        relay.Edge(node=RottingClient(row=item), cursor=cursor)  # type: ignore[type-var]  # as above
         for item, cursor in zip(page.items, page.cursors, strict=True)
     ]
     return RottingClientConnection(edges=edges, page_info=page_info(page), total=total)

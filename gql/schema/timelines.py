@@ -109,7 +109,7 @@ class TimelineEntry:
 
 
 @strawberry.type
-class TimelineConnection(relay.Connection[TimelineEntry]):
+class TimelineConnection(relay.Connection[TimelineEntry]):  # type: ignore[type-var]  # any type may be an edge's node (Relay spec); strawberry binds it to Node
     pass
 
 
@@ -126,7 +126,7 @@ async def timeline_connection(
         caller, party, party_id, kinds, PageRequest(first=first, after=after)
     )
     edges = [
-        relay.Edge(node=TimelineEntry(entry=entry), cursor=cursor)
+        relay.Edge(node=TimelineEntry(entry=entry), cursor=cursor)  # type: ignore[type-var]  # as above
         for entry, cursor in zip(page.items, page.cursors, strict=True)
     ]
     return TimelineConnection(edges=edges, page_info=page_info(page))
