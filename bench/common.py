@@ -13,9 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import httpx
@@ -119,7 +119,7 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
-def run_against_flushed_redis(run: Callable[[Any], Awaitable[None]], args: Any) -> None:
+def run_against_flushed_redis(run: Callable[[Any], Coroutine[Any, Any, None]], args: Any) -> None:
     """Runs a process benchmark whose Redis database gets FLUSHDB: never database 0, and
     Ctrl-C stops its child processes with a clear word."""
     if args.redis_url.rstrip("/").endswith("/0") or args.redis_url.count("/") < 3:
@@ -178,7 +178,7 @@ class Children:
         for process in self.running:
             if process.poll() is not None:
                 raise RuntimeError(
-                    f"{' '.join(map(str, process.args))} exited with {process.returncode}; "
+                    f"{' '.join(cast(list[str], process.args))} exited with {process.returncode}; "
                     f"logs in {self.logs}"
                 )
 
@@ -239,9 +239,14 @@ async def login(client: httpx.AsyncClient, email: str, password: str) -> str:
 async def open_subscription(url: str, token: str, query: str, operation: str = "1") -> Any:
     """A socket after connection_ack with one subscription sent; returns the connection."""
     import websockets
+    from websockets.typing import Subprotocol
 
     connection = await websockets.connect(
-        url, subprotocols=[PROTOCOL], open_timeout=60, max_queue=None, ping_interval=None
+        url,
+        subprotocols=[Subprotocol(PROTOCOL)],
+        open_timeout=60,
+        max_queue=None,
+        ping_interval=None,
     )
     await connection.send(
         json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})

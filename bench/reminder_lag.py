@@ -309,6 +309,7 @@ async def database_figures(url: str) -> dict[str, Any]:
             "  AND fire_at < now() + interval '1 day') AS not_done,"
             " (SELECT coalesce(max(attempts), 0) FROM timer WHERE kind = 'reminder') AS most_attempts"
         )
+        assert row is not None
         return dict(row)
     finally:
         await conn.close()

@@ -33,7 +33,7 @@ from tasks.broker import embedded
 log = logging.getLogger("followups.api")
 
 
-class FollowupsGraphQL(GraphQL):
+class FollowupsGraphQL(GraphQL[Context, None]):
     @property
     def graphql_ide_html(self) -> str:
         return graphiql.PAGE

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
+from tortoise.models import Model
 
 from gql.info import Info, selected_names
 from gql.schema.common import decode_id, optional_id
@@ -172,7 +173,7 @@ async def timeline_connection(
 
 async def party_connection(
     info: Info,
-    model: type,
+    model: type[Model],
     shape: type,
     connection: Callable[..., C],
     filter: PartyFilter | None,
@@ -191,7 +192,7 @@ async def party_connection(
     page, total = await parties.list_rows(
         model, caller, search, order, PageRequest(first=first, after=after)
     )
-    nodes = [build(shape, row) for row in page.items]
+    nodes: list[Any] = [build(shape, row) for row in page.items]
     return connection(edges=edges(nodes, page), page_info=page_info(page), total_count=total)
 
 

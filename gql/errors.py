@@ -9,7 +9,7 @@ import logging
 import uuid
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 
 from services.errors import (
     AuthenticationFailed,
@@ -77,7 +77,7 @@ def classify(errors: list[GraphQLError]) -> None:
         error.extensions = {**extensions, "code": code, **extra}
 
 
-def formatted(error: GraphQLError) -> dict[str, Any]:
+def formatted(error: GraphQLError) -> GraphQLFormattedError:
     """The error as a client sees it: masked message for anything unexpected, never a trace."""
     extensions = dict(error.extensions or {})
     if "code" not in extensions:

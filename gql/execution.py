@@ -21,11 +21,13 @@ same variables is executed once for all of them.
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     GraphQLField,
+    GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLScalarType,
     OperationDefinitionNode,
     is_leaf_type,
     is_non_null_type,
@@ -42,7 +44,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 # Strawberry's resolver for a field with no resolver of its own: it only reads the attribute.
 BASIC_RESOLVER = "_get_basic_result"
 LINK = "followups.link"
-NODE_ID = relay.Node._id.__func__  # type: ignore[attr-defined]
+NODE_ID = relay.Node._id.__func__
 NODE_RESOLVE_ID = relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
 NODE_RESOLVE_TYPENAME = relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
 
@@ -130,7 +132,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if value is not None:
                     return value
             elif is_plain_node_id(field, source):
-                return field.type.of_type.coerce_output_value(
+                id_type = cast("GraphQLNonNull[GraphQLScalarType]", field.type)  # checked there
+                return id_type.of_type.coerce_output_value(
                     GlobalID(parent_type.name, str(getattr(source, source.resolve_id_attr())))
                 )
             elif (found := link_of(field)) is not None:

@@ -1,11 +1,15 @@
 """The resolver `info` type, kept apart so schema modules need not import the context."""
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeAlias
 
 from strawberry.types import Info as StrawberryInfo
 from strawberry.types.nodes import SelectedField, Selection
 
-Info = StrawberryInfo["Context", None]  # type: ignore[name-defined]
+if TYPE_CHECKING:
+    from gql.context import Context
+
+Info: TypeAlias = StrawberryInfo["Context", None]
 
 
 def _fields(selections: list[Selection]) -> Iterator[SelectedField]:

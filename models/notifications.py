@@ -1,9 +1,18 @@
 """The in-app inbox: a notification is a row first, then an event, then a frame."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+from models.columns import optional_text
+
+if TYPE_CHECKING:
+    from models.followups import FollowUp
+    from models.organizations import Organization
+    from models.parties import Client
+    from models.staff import Staff
 
 
 class NotificationKind(StrEnum):
@@ -18,17 +27,25 @@ class NotificationKind(StrEnum):
 
 class Notification(Model):
     id = fields.IntField(primary_key=True)
-    org = fields.ForeignKeyField("followups.Organization", related_name=False)
-    recipient = fields.ForeignKeyField("followups.Staff", related_name="notifications")
+    org: fields.ForeignKeyRelation["Organization"] = fields.ForeignKeyField(
+        "followups.Organization", related_name=False
+    )
+    org_id: int
+    recipient: fields.ForeignKeyRelation["Staff"] = fields.ForeignKeyField(
+        "followups.Staff", related_name="notifications"
+    )
+    recipient_id: int
     kind = fields.CharEnumField(NotificationKind, max_length=24)
     title = fields.CharField(max_length=200)
-    body = fields.TextField(null=True)
-    follow_up = fields.ForeignKeyField(
+    body = optional_text()
+    follow_up: fields.ForeignKeyNullableRelation["FollowUp"] = fields.ForeignKeyField(
         "followups.FollowUp", related_name=False, null=True, on_delete=fields.CASCADE
     )
-    client = fields.ForeignKeyField(
+    follow_up_id: int | None
+    client: fields.ForeignKeyNullableRelation["Client"] = fields.ForeignKeyField(
         "followups.Client", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    client_id: int | None
     # Makes an effect happen once: e.g. "timer:42:staff:7". Null for one-off notices.
     dedupe_key = fields.CharField(max_length=120, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -50,15 +67,21 @@ class Delivery(Model):
     """One outbound message of a notification on one channel, with its retries."""
 
     id = fields.IntField(primary_key=True)
-    org = fields.ForeignKeyField("followups.Organization", related_name=False)
-    notification = fields.ForeignKeyField("followups.Notification", related_name="deliveries")
+    org: fields.ForeignKeyRelation["Organization"] = fields.ForeignKeyField(
+        "followups.Organization", related_name=False
+    )
+    org_id: int
+    notification: fields.ForeignKeyRelation[Notification] = fields.ForeignKeyField(
+        "followups.Notification", related_name="deliveries"
+    )
+    notification_id: int
     channel = fields.CharField(max_length=16)
     status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.QUEUED)
     attempts = fields.IntField(default=0)
     # Not before this time: quiet hours hold a message, retries back off.
     send_after = fields.DatetimeField()
     lease_until = fields.DatetimeField(null=True)
-    last_error = fields.TextField(null=True)
+    last_error = optional_text()
     provider_id = fields.CharField(max_length=120, null=True)
     sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -74,8 +97,14 @@ class PushSubscription(Model):
     """A browser's or phone's web-push endpoint for a staff member."""
 
     id = fields.IntField(primary_key=True)
-    org = fields.ForeignKeyField("followups.Organization", related_name=False)
-    staff = fields.ForeignKeyField("followups.Staff", related_name="push_subscriptions")
+    org: fields.ForeignKeyRelation["Organization"] = fields.ForeignKeyField(
+        "followups.Organization", related_name=False
+    )
+    org_id: int
+    staff: fields.ForeignKeyRelation["Staff"] = fields.ForeignKeyField(
+        "followups.Staff", related_name="push_subscriptions"
+    )
+    staff_id: int
     endpoint = fields.CharField(max_length=500, unique=True)
     p256dh = fields.CharField(max_length=200)
     auth = fields.CharField(max_length=100)

@@ -24,7 +24,10 @@ class RottingRule(Model):
     """Days without contact before a client of this segment counts as neglected."""
 
     id = fields.IntField(primary_key=True)
-    org = fields.ForeignKeyField("followups.Organization", related_name="rotting_rules")
+    org: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "followups.Organization", related_name="rotting_rules"
+    )
+    org_id: int
     segment = fields.CharField(max_length=64)
     days = fields.IntField()
 

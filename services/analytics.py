@@ -63,6 +63,10 @@ class Bucket:
     ends: datetime  # UTC, exclusive
     week: date | None = None
 
+    @property
+    def label(self) -> str:
+        return self.week.isoformat() if self.week else ""
+
 
 @dataclass
 class Figures:
@@ -371,9 +375,9 @@ async def follow_up_analytics(
     if group_by == GroupBy.WEEK:
         by_bucket = {int(row["bucket"]): row for row in rows}
         groups = [
-            _figures(by_bucket[b.n], b.week, b.week.isoformat())
+            _figures(by_bucket[b.n], b.week, b.label)
             if b.n in by_bucket
-            else Figures(b.week, b.week.isoformat() if b.week else "")
+            else Figures(b.week, b.label)
             for b in buckets
         ]
     elif group_by == GroupBy.PRIORITY:

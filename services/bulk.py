@@ -11,6 +11,7 @@ live here too: at most MAX_IDS ids as given, exactly one action, one result per 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from models.followups import FollowUp, Priority
 from services import followups, staff
@@ -183,8 +184,8 @@ async def bulk_update(
         if isinstance(key, ValidationFailed):
             outcomes.append(Outcome(given, error=key))
         elif first_spelling[key] == given:
-            follow_up, error = applied[key]
-            outcomes.append(Outcome(given, follow_up, error))
+            follow_up, refusal = applied[key]
+            outcomes.append(Outcome(given, follow_up, refusal))
     return outcomes
 
 
@@ -195,7 +196,8 @@ async def _apply(
         run = await action.prepare(caller)
     except DomainError as error:
         return {pk: (None, error) for pk in ids}
-    visible = set(await visible_follow_ups(caller).filter(id__in=ids).values_list("id", flat=True))
+    found = await visible_follow_ups(caller).filter(id__in=ids).values_list("id", flat=True)
+    visible = set(cast(list[int], found))  # tortoise types flat values as tuples
     results: dict[int, tuple[FollowUp | None, DomainError | None]] = {}
     for pk in ids:
         if pk not in visible:

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from models.followups import Status
+
 
 class ValidationCode(StrEnum):
     """Why input was refused, for clients to branch on (the message is for people).
@@ -64,7 +66,7 @@ class PermissionDenied(DomainError):
 
 
 class TransitionRefused(DomainError):
-    def __init__(self, message: str, current_status: str) -> None:
+    def __init__(self, message: str, current_status: Status) -> None:
         super().__init__(message)
         self.current_status = current_status
 

@@ -189,7 +189,7 @@ async def rows(
 
 
 def _row(row: dict[str, Any], id_text: Callable[[int], str], local: ZoneInfo | None) -> list[Any]:
-    due_at = _utc(row["due_at"])
+    due_at: datetime = row["due_at"].astimezone(UTC)  # never null
     return [
         id_text(row["id"]),
         row["subject"],

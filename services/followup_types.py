@@ -1,6 +1,7 @@
 """Follow-up types: the built-in catalogue every organization starts with, plus custom ones."""
 
 import re
+from typing import cast
 
 from models.followups import FollowUpType
 from runtime import clock
@@ -28,7 +29,8 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 
 async def install_built_ins(org_id: int) -> None:
-    existing = set(await FollowUpType.filter(org_id=org_id).values_list("key", flat=True))
+    keys = await FollowUpType.filter(org_id=org_id).values_list("key", flat=True)
+    existing = set(cast(list[str], keys))  # tortoise types flat values as tuples
     await FollowUpType.bulk_create(
         [
             FollowUpType(org_id=org_id, key=key, name=name, requires_contact=contact, built_in=True)

@@ -40,6 +40,7 @@ from services.errors import (
 from services.links import BY_ID_FIELD, ID_FIELDS, links_agree
 from services.notifications import Notice
 from services.reminders import ReminderSpec
+from services.unset import UNSET, Unset
 from services.validation import aware, optional_text, required_text
 from services.visibility import Caller, scoped, visible_follow_ups
 
@@ -469,21 +470,18 @@ async def _add_note(caller: Caller, follow_up: FollowUp, body: str) -> None:
     )
 
 
-UNSET: Any = object()
-
-
 @dataclass
 class FollowUpUpdate:
     """Fields left UNSET stay as they are; None clears an optional field."""
 
-    subject: Any = UNSET
-    description: Any = UNSET
-    type_key: Any = UNSET
-    priority: Any = UNSET
-    notes: Any = UNSET
-    referral_opportunity: Any = UNSET
-    has_issue: Any = UNSET
-    issue_summary: Any = UNSET
+    subject: str | Unset | None = UNSET
+    description: str | Unset | None = UNSET
+    type_key: str | Unset | None = UNSET
+    priority: Priority | Unset | None = UNSET
+    notes: str | Unset | None = UNSET
+    referral_opportunity: bool | Unset | None = UNSET
+    has_issue: bool | Unset | None = UNSET
+    issue_summary: str | Unset | None = UNSET
     links: dict[str, int | None] = field(default_factory=dict)
 
 
@@ -492,6 +490,8 @@ async def update(
 ) -> FollowUp:
     new_type = None
     if change.type_key is not UNSET:
+        if change.type_key is None:
+            raise ValidationFailed("typeKey", "typeKey cannot be cleared.")
         new_type = await followup_types.active_type_by_key(caller, change.type_key)
     links = await validated_links(caller, change.links)
 

@@ -11,6 +11,7 @@ client (belongs_to) name the follow-up's client.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from tortoise.models import Model
 
@@ -71,8 +72,11 @@ async def _check_same_owner(
         value = links.get(link.id_field)
         if link.belongs_to != owner.id_field or value is None:
             continue
-        found = (
-            await scoped(link.model, caller).filter(id=value).values_list(owner.id_field, flat=True)
+        found = cast(  # tortoise types flat values as tuples
+            list[int],
+            await scoped(link.model, caller)
+            .filter(id=value)
+            .values_list(owner.id_field, flat=True),
         )
         if not found:
             continue

@@ -3,7 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise import timezone
 from tortoise.expressions import F, Q
@@ -288,19 +288,21 @@ async def inbox_page(
         if position is not None:
             query = query.filter(after_q(["id"], position, descending))
         ordered = query.order_by("-id" if descending else "id")
-        return list(await ordered.limit(limit).values_list("id", flat=True))
+        found = await ordered.limit(limit).values_list("id", flat=True)
+        return cast(list[int], found)  # tortoise types flat values as tuples
 
     return await keyset_page(request, INBOX_KEYSET, fetch, lambda pk: [pk], descending=True)
 
 
 async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[int]:
     """What a reconnecting client missed, oldest first."""
-    return list(
+    return cast(  # tortoise types flat values as tuples
+        list[int],
         await inbox(caller)
         .filter(id__gt=after_id)
         .order_by("id")
         .limit(limit)
-        .values_list("id", flat=True)
+        .values_list("id", flat=True),
     )
 
 

@@ -27,62 +27,62 @@ from services.pagination import (
     moment_key,
     text_key,
 )
+from services.unset import UNSET, Unset
 from services.visibility import Caller, get_scoped, scoped
 
 M = TypeVar("M", bound=Model)
-UNSET: Any = object()
 
 
 @dataclass
 class ClientData:
-    name: Any = UNSET
-    email: Any = UNSET
-    phone: Any = UNSET
-    timezone: Any = UNSET
-    segment: Any = UNSET
-    owner_id: Any = UNSET
-    passport_expires_on: Any = UNSET
-    visa_expires_on: Any = UNSET
+    name: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    timezone: str | Unset | None = UNSET
+    segment: str | Unset | None = UNSET
+    owner_id: int | Unset | None = UNSET
+    passport_expires_on: date | Unset | None = UNSET
+    visa_expires_on: date | Unset | None = UNSET
 
 
 @dataclass
 class InstallerData:
-    name: Any = UNSET
-    email: Any = UNSET
-    phone: Any = UNSET
+    name: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
 
 
 @dataclass
 class LeadData:
-    name: Any = UNSET
-    email: Any = UNSET
-    phone: Any = UNSET
-    stage: Any = UNSET
-    installer_id: Any = UNSET
-    owner_id: Any = UNSET
+    name: str | Unset | None = UNSET
+    email: str | Unset | None = UNSET
+    phone: str | Unset | None = UNSET
+    stage: LeadStage | Unset = UNSET
+    installer_id: int | Unset | None = UNSET
+    owner_id: int | Unset | None = UNSET
 
 
 @dataclass
 class AppointmentData:
-    client_id: Any = UNSET
-    starts_at: Any = UNSET
-    status: Any = UNSET
+    client_id: int | Unset = UNSET
+    starts_at: datetime | Unset | None = UNSET
+    status: str | Unset | None = UNSET
 
 
 @dataclass
 class InvoiceData:
-    client_id: Any = UNSET
-    number: Any = UNSET
-    amount: Any = UNSET
-    status: Any = UNSET
-    due_on: Any = UNSET
+    client_id: int | Unset = UNSET
+    number: str | Unset | None = UNSET
+    amount: Decimal | Unset | None = UNSET
+    status: str | Unset | None = UNSET
+    due_on: date | Unset | None = UNSET
 
 
 @dataclass
 class MatterData:
-    client_id: Any = UNSET
-    title: Any = UNSET
-    status: Any = UNSET
+    client_id: int | Unset = UNSET
+    title: str | Unset | None = UNSET
+    status: str | Unset | None = UNSET
 
 
 def _given(data: Any) -> dict[str, Any]:
@@ -163,7 +163,8 @@ def _amount(value: Any) -> Decimal:
         raise ValidationFailed(
             "amount", "amount is not a number.", code=ValidationCode.INVALID_FORMAT
         ) from error
-    if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= 10**12:
+    exponent = amount.as_tuple().exponent  # a letter for NaN and Infinity
+    if not isinstance(exponent, int) or exponent < -2 or abs(amount) >= 10**12:
         raise ValidationFailed(
             "amount",
             "amount needs at most 2 decimals and 12 digits.",

@@ -273,7 +273,7 @@ async def _round_robin(org_id: int, owner_id: int | None, members: Assignable) -
     last = org.rotting_round_robin_after or 0
     chosen = next((c for c in candidates if c > last), candidates[0])
     await Organization.filter(id=org_id).update(rotting_round_robin_after=chosen)
-    return cast(int, chosen)
+    return chosen
 
 
 def _subject(party: RottingParty) -> str:

@@ -27,13 +27,13 @@ from models.staff import Staff
 from services import followups
 from services.errors import NotFound, PermissionDenied, ValidationCode, ValidationFailed
 from services.followup_queries import Criteria
+from services.unset import UNSET, Unset
 from services.validation import required_text
 from services.visibility import Caller, scoped
 
 NAME_MAX = 100
 DOCUMENT_MAX_BYTES = 20_000
 MAX_PER_OWNER = 200
-UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,9 @@ class ParsedFilter:
 class FilterChange:
     """Fields left UNSET stay as they are."""
 
-    name: Any = UNSET
-    filter: Any = UNSET  # a ParsedFilter
-    shared: Any = UNSET
+    name: str | Unset | None = UNSET
+    filter: ParsedFilter | Unset = UNSET
+    shared: bool | Unset | None = UNSET
 
 
 def visible(caller: Caller) -> Any:

@@ -43,7 +43,7 @@ class DashboardScope:
     window_starts: datetime
     window_days: int
 
-    def criteria(self, **fields: object) -> Criteria:
+    def criteria(self, **fields: Any) -> Criteria:
         return replace(Criteria(assignee_ids=self.assignee_ids), **fields)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import dramatiq
-from dramatiq.asyncio import get_event_loop_thread
+from dramatiq.asyncio import EventLoopThread, get_event_loop_thread
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AsyncIO, Middleware
@@ -35,10 +35,18 @@ class DatabaseMiddleware(Middleware):
     """
 
     def before_worker_boot(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        get_event_loop_thread().run_coroutine(db.connect())
+        _loop_thread().run_coroutine(db.connect())
 
     def before_worker_shutdown(self, broker: dramatiq.Broker, worker: dramatiq.Worker) -> None:
-        get_event_loop_thread().run_coroutine(db.disconnect())
+        _loop_thread().run_coroutine(db.disconnect())
+
+
+def _loop_thread() -> EventLoopThread:
+    """The AsyncIO middleware's loop; it starts before, and stops after, DatabaseMiddleware."""
+    thread = get_event_loop_thread()
+    if thread is None:
+        raise RuntimeError("The AsyncIO middleware must be added before DatabaseMiddleware.")
+    return thread
 
 
 def _build_broker() -> dramatiq.Broker:
@@ -61,7 +69,7 @@ class Task:
 
 def task(queue_name: str) -> Callable[[Callable[..., Awaitable[None]]], Task]:
     def register(fn: Callable[..., Awaitable[None]]) -> Task:
-        actor = dramatiq.actor(fn, queue_name=queue_name, actor_name=fn.__name__, max_retries=0)
+        actor = dramatiq.actor(queue_name=queue_name, actor_name=fn.__name__, max_retries=0)(fn)
         return Task(fn, actor)
 
     return register

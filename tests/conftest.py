@@ -85,7 +85,7 @@ async def dbready(database: str) -> AsyncIterator[str]:
     yield database
     await _empty_tables()
     clock.reset()
-    auth.throttle.__init__()
+    auth.throttle = auth.LoginThrottle()
 
 
 class Api:

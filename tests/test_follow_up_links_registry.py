@@ -3,6 +3,7 @@ added to the registry without its FollowUp field (or the field without the regis
 fails here rather than going missing from the API."""
 
 from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from strawberry.types import get_object_definition
 
 from gql.execution import LINK
 from gql.schema.followups import FollowUp
@@ -33,7 +34,7 @@ def test_the_follow_up_type_links_nothing_the_registry_lacks() -> None:
     """Besides its type and its people, a follow-up's link fields are the registry's."""
     marked = {
         field.metadata[LINK]
-        for field in FollowUp.__strawberry_definition__.fields
+        for field in get_object_definition(FollowUp, strict=True).fields
         if LINK in field.metadata and field.metadata[LINK][0] not in ("follow_up_type", "staff")
     }
     assert marked == {(link.loader, link.id_field) for link in LINKS}

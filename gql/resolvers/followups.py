@@ -1,6 +1,6 @@
 """Follow-up queries and mutations: decode ids, call services, shape the payload."""
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -34,12 +34,15 @@ from gql.schema.followups import (
 from gql.schema.notifications import ReminderInput
 from gql.schema.rows import build
 from services import followup_types, followups
-from services.followups import UNSET, FollowUpDraft, FollowUpUpdate
+from services.followups import FollowUpDraft, FollowUpUpdate
+from services.unset import UNSET, Unset
 
 FollowUpTypePayload = Annotated[
     FollowUpType | ValidationError | NotFoundError | PermissionError,
     strawberry.union("FollowUpTypePayload"),
 ]
+
+T = TypeVar("T")
 
 
 def _shape(row: object) -> FollowUp:
@@ -50,7 +53,7 @@ def _id(value: strawberry.ID) -> int:
     return decode_id(value, "FollowUp", "id")
 
 
-def _given(value: object) -> object:
+def _given(value: T) -> T | Unset:
     return UNSET if value is strawberry.UNSET else value
 
 

@@ -14,7 +14,7 @@ from gql.schema.enums import LeadStage
 from gql.schema.rows import build
 from models import parties as models
 from services import parties
-from services.parties import UNSET
+from services.unset import UNSET
 
 UPSERT = (
     "Creates {}, or updates the one with this externalId: a repeated create changes only "

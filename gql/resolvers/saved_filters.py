@@ -19,7 +19,8 @@ from gql.schema.saved_filters import (
     saved_filter_from,
 )
 from services import saved_filters
-from services.saved_filters import UNSET, FilterChange
+from services.saved_filters import FilterChange
+from services.unset import UNSET
 from services.visibility import Caller
 
 

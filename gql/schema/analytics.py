@@ -12,7 +12,8 @@ from gql.schema.staff import Staff
 from services.analytics import Figures, GroupBy, Report
 from services.workload import MemberLoad, WeekLoad
 
-AnalyticsGroupBy = strawberry.enum(GroupBy, name="AnalyticsGroupBy")
+AnalyticsGroupBy = GroupBy
+strawberry.enum(AnalyticsGroupBy, name="AnalyticsGroupBy")
 
 
 @strawberry.type

@@ -1,5 +1,6 @@
 """Shared API shapes: the DateTime scalar, global ids, error types and node loading."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -148,7 +149,7 @@ class LoadedNode(relay.Node):
 
     @classmethod
     async def resolve_nodes(
-        cls, *, info: Info, node_ids: list[str], required: bool = False
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         loader = getattr(info.context.loaders, cls.loader_name)
         keys = [int(node_id) if str(node_id).isdigit() else None for node_id in node_ids]

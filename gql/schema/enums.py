@@ -24,14 +24,24 @@ from models.staff import Role as RoleModel
 from services.errors import ValidationCode as ValidationCodeModel
 from services.followup_queries import SortField
 
-FollowUpStatus = strawberry.enum(Status, name="FollowUpStatus")
-Priority = strawberry.enum(PriorityModel, name="Priority")
-ContactOutcome = strawberry.enum(ContactOutcomeModel, name="ContactOutcome")
-SatisfactionOutcome = strawberry.enum(SatisfactionOutcomeModel, name="SatisfactionOutcome")
-CompletionOutcome = strawberry.enum(CompletionOutcomeModel, name="CompletionOutcome")
-LeadStage = strawberry.enum(LeadStageModel, name="LeadStage")
-Role = strawberry.enum(RoleModel, name="Role")
-FollowUpSortField = strawberry.enum(SortField, name="FollowUpSortField")
+# strawberry.enum registers the model enum itself under its public name; a plain alias
+# (not the call's result) is what type checkers accept as a type.
+FollowUpStatus = Status
+strawberry.enum(FollowUpStatus, name="FollowUpStatus")
+Priority = PriorityModel
+strawberry.enum(Priority, name="Priority")
+ContactOutcome = ContactOutcomeModel
+strawberry.enum(ContactOutcome, name="ContactOutcome")
+SatisfactionOutcome = SatisfactionOutcomeModel
+strawberry.enum(SatisfactionOutcome, name="SatisfactionOutcome")
+CompletionOutcome = CompletionOutcomeModel
+strawberry.enum(CompletionOutcome, name="CompletionOutcome")
+LeadStage = LeadStageModel
+strawberry.enum(LeadStage, name="LeadStage")
+Role = RoleModel
+strawberry.enum(Role, name="Role")
+FollowUpSortField = SortField
+strawberry.enum(FollowUpSortField, name="FollowUpSortField")
 
 # What each code means to a client; README.md's "Errors" table says the same in a sentence.
 VALIDATION_CODE_DESCRIPTIONS: dict[ValidationCodeModel, str] = {
@@ -101,8 +111,9 @@ def _described(enum_type: type[Any], descriptions: dict[Any, str]) -> None:
         value.description = descriptions.get(enum_type[value.name])
 
 
-ValidationCode = strawberry.enum(
-    ValidationCodeModel,
+ValidationCode = ValidationCodeModel
+strawberry.enum(
+    ValidationCode,
     name="ValidationCode",
     description="Why input was refused: branch on the code, show the message.",
 )

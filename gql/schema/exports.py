@@ -7,7 +7,8 @@ import strawberry
 from gql.schema.common import DateTime, NotFoundError, PermissionError, ValidationError
 from services.exports import ExportFormat as ExportFormatModel
 
-ExportFormat = strawberry.enum(ExportFormatModel, name="ExportFormat")
+ExportFormat = ExportFormatModel
+strawberry.enum(ExportFormat, name="ExportFormat")
 
 
 @strawberry.type(description="A download of a follow-up list, made as it downloads.")

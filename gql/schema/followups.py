@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.types import get_object_definition
 
 from gql.execution import LINK, SharedExecution, link
 from gql.info import Info, selected_names
@@ -384,7 +385,7 @@ def selected_links(info: Info, *path: str) -> dict[str, tuple[str, str]]:
     names = selected_names(info, path)
     return {
         name: field.metadata[LINK]
-        for field in FollowUp.__strawberry_definition__.fields  # type: ignore[attr-defined]
+        for field in get_object_definition(FollowUp, strict=True).fields
         if LINK in field.metadata and (name := _camel(field.python_name)) in names
     }
 

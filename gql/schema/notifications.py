@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 FollowUpRef = Annotated["FollowUp", strawberry.lazy("gql.schema.followups")]
 
-NotificationKind = strawberry.enum(NotificationKindModel, name="NotificationKind")
+NotificationKind = NotificationKindModel
+strawberry.enum(NotificationKind, name="NotificationKind")
 
 
 @strawberry.enum

@@ -186,18 +186,14 @@ class Matter(LoadedNode):
     follow_ups: ConnectionRef = follow_ups_field("matter_id")
 
 
-def _payload(member: type, name: str) -> object:
-    return Annotated[
-        member | ValidationError | NotFoundError | PermissionError, strawberry.union(name)
-    ]
+PartyError = ValidationError | NotFoundError | PermissionError
 
-
-ClientPayload = _payload(Client, "ClientPayload")
-LeadPayload = _payload(Lead, "LeadPayload")
-InstallerPayload = _payload(Installer, "InstallerPayload")
-AppointmentPayload = _payload(Appointment, "AppointmentPayload")
-InvoicePayload = _payload(Invoice, "InvoicePayload")
-MatterPayload = _payload(Matter, "MatterPayload")
+ClientPayload = Annotated[Client | PartyError, strawberry.union("ClientPayload")]
+LeadPayload = Annotated[Lead | PartyError, strawberry.union("LeadPayload")]
+InstallerPayload = Annotated[Installer | PartyError, strawberry.union("InstallerPayload")]
+AppointmentPayload = Annotated[Appointment | PartyError, strawberry.union("AppointmentPayload")]
+InvoicePayload = Annotated[Invoice | PartyError, strawberry.union("InvoicePayload")]
+MatterPayload = Annotated[Matter | PartyError, strawberry.union("MatterPayload")]
 
 
 @strawberry.input

@@ -63,7 +63,7 @@ class RottingClient:
 
 
 @strawberry.type
-class RottingClientConnection(relay.Connection[RottingClient]):
+class RottingClientConnection(relay.Connection[RottingClient]):  # type: ignore[type-var]  # any type may be an edge's node (Relay spec); strawberry binds it to Node
     total: strawberry.Private[int]
 
     @strawberry.field(description="Rotting parties you may see, on all pages.")

@@ -14,6 +14,7 @@ def columns(cls: type) -> list[str]:
 
 
 def build(cls: type[T], source: Any) -> T:
+    names = columns(cls)  # type: ignore[arg-type]  # type[T] is hashable: python/mypy#11470
     if isinstance(source, dict):
-        return cls(**{name: source[name] for name in columns(cls)})
-    return cls(**{name: getattr(source, name) for name in columns(cls)})
+        return cls(**{name: source[name] for name in names})
+    return cls(**{name: getattr(source, name) for name in names})

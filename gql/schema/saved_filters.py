@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.utils.str_converters import to_camel_case
 
@@ -42,12 +42,12 @@ TYPE_NAME = "SavedFollowUpFilter"
 def _fields() -> list[tuple[str, str, bool, Any]]:
     """(python name, API name, is a list, element type) of every FollowUpFilter field."""
     specs = []
-    for field in FollowUpFilter.__strawberry_definition__.fields:
+    for field in get_object_definition(FollowUpFilter, strict=True).fields:
         kind = field.type
         if isinstance(kind, StrawberryOptional):
             kind = kind.of_type
         many = isinstance(kind, StrawberryList)
-        element = kind.of_type if many else kind
+        element = kind.of_type if isinstance(kind, StrawberryList) else kind
         api_name = field.graphql_name or to_camel_case(field.python_name)
         specs.append((field.python_name, api_name, many, element))
     return specs
@@ -184,7 +184,7 @@ def saved_filter_from(row: SavedFilterModel, caller: Caller) -> Any:
         pk=row.id,
         name=row.name,
         shared=row.shared,
-        filter=row.criteria,
+        filter=strawberry.scalars.JSON(row.criteria),
         created_at=row.created_at,
         updated_at=row.updated_at,
         owner_id=row.owner_id,

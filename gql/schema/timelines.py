@@ -14,7 +14,8 @@ from models.notifications import NotificationKind as NotificationKindModel
 from services import timelines
 from services.timelines import Entry, EntryKind
 
-TimelineEntryKind = strawberry.enum(EntryKind, name="TimelineEntryKind")
+TimelineEntryKind = EntryKind
+strawberry.enum(TimelineEntryKind, name="TimelineEntryKind")
 
 SUMMARIES = {
     EntryKind.FOLLOW_UP_CREATED: "Follow-up created",
@@ -107,5 +108,5 @@ class TimelineEntry:
 
 
 @strawberry.type
-class TimelineConnection(relay.Connection[TimelineEntry]):
+class TimelineConnection(relay.Connection[TimelineEntry]):  # type: ignore[type-var]  # any type may be an edge's node (Relay spec); strawberry binds it to Node
     pass

@@ -194,7 +194,8 @@ async def test_each_ordering_and_direction(api: Api, org: Org) -> None:
                 break
             after = page["pageInfo"]["endCursor"]
         assert forwards == expected, order
-        backwards, before = [], None
+        backwards: list[str] = []
+        before = None
         while True:
             page = await listing(api, org.admin, o=o, last=2, before=before)
             backwards = [edge["node"]["subject"] for edge in page["edges"]] + backwards
@@ -269,7 +270,7 @@ async def test_page_size_defaults_to_50_and_is_capped_at_200(api: Api, org: Org)
 async def test_bad_connection_arguments_are_bad_user_input(api: Api, org: Org) -> None:
     await create_follow_up(api, org.admin)
     cursor = (await listing(api, org.admin, first=1))["pageInfo"]["endCursor"]
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"first": -1}, "first"),
         ({"last": -1}, "last"),
         ({"first": 1, "last": 1}, "first"),

@@ -135,7 +135,7 @@ async def test_an_update_without_expected_version_still_bumps_it(api: Api, org: 
 
 async def test_each_invalid_create_names_its_field_and_creates_nothing(api: Api, org: Org) -> None:
     client = await create_party(api, org.admin, "Client", {"name": "Amal"})
-    cases = [
+    cases: list[tuple[dict[str, Any], str | None]] = [
         ({"subject": ""}, "subject"),
         ({"subject": "   "}, "subject"),
         ({"subject": "s" * 201}, "subject"),
@@ -170,12 +170,13 @@ async def test_invalid_changes_name_their_field_and_change_nothing(api: Api, org
     client = await create_party(api, org.admin, "Client", {"name": "Amal"})
     before = await read(api, org.admin, created["id"])
     update = "updateFollowUp(id: $id, input: $update)"
-    cases = [
+    cases: list[tuple[str, dict[str, Any], str]] = [
         (update, {"update": {"subject": ""}}, "subject"),
         (update, {"update": {"subject": "s" * 201}}, "subject"),
         (update, {"update": {"description": "d" * 5001}}, "description"),
         (update, {"update": {"notes": "n" * 10001}}, "notes"),
         (update, {"update": {"typeKey": "no_such_type"}}, "typeKey"),
+        (update, {"update": {"typeKey": None}}, "typeKey"),
         (update, {"update": {"priority": None}}, "priority"),
         (update, {"update": {"clientId": org.admin_id}}, "clientId"),
         (update, {"update": {"hasIssue": True}}, "issueSummary"),

@@ -278,6 +278,7 @@ async def test_only_admins_set_rules_and_staff_cannot_read_them(api: Api, org: O
 
 async def test_the_daily_scan_rides_the_timer_pipeline(api: Api, org: Org) -> None:
     from models.timers import Timer, TimerKind, TimerStatus
+    from services.timers import DueTimer
 
     assert await rotting.ensure_planned() == 1
     assert await rotting.ensure_planned() == 0
@@ -287,7 +288,9 @@ async def test_the_daily_scan_rides_the_timer_pipeline(api: Api, org: Org) -> No
     clock.travel_to(timer.fire_at + timedelta(days=61))
     timer.fire_at = clock.now()
     await timer.save()
-    await rotting.fire(timer)
+    await rotting.fire(
+        DueTimer(timer.id, timer.kind, timer.target_id, timer.fire_at, timer.dedupe_key)
+    )
     assert await FollowUp.filter(org_id=org.id, origin=Origin.ROTTING_SCAN).count() == 1
     following = await Timer.filter(
         kind=TimerKind.ROTTING_SCAN, target_id=org.id, status=TimerStatus.SCHEDULED

@@ -45,7 +45,7 @@ async def test_create_follow_up_refusals_name_field_and_code(api: Api, org: Org)
     their_client = await create_party(api, other.admin, "Client", {"name": "Theirs"})
     our_client = await create_party(api, org.admin, "Client", {"name": "Amal"})
     inactive = await deactivated_staff(org)
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"subject": "  "}, "subject", "REQUIRED"),
         ({"subject": "s" * 201}, "subject", "TOO_LONG"),
         ({"dueAt": "2030-01-01T09:00:00"}, "dueAt", "NOT_AWARE"),

@@ -81,13 +81,14 @@ async def test_staff_who_see_only_their_own_cannot_read_or_act_on_others(
     assert filtered["followUps"]["totalCount"] == 0
 
     theirs = people["vars"]["theirs"]
-    for call, variables in [
+    attempts: list[tuple[str, dict[str, Any]]] = [
         ("startFollowUp(id: $id)", {}),
         ("updateFollowUp(id: $id, input: $update)", {"update": {"subject": "Mine now"}}),
         ("addFollowUpNote(id: $id, body: $body)", {"body": "peek"}),
         ("cancelFollowUp(id: $id)", {}),
         ("delegateFollowUp(id: $id, assigneeId: $assigneeId)", {"assigneeId": people["sam_id"]}),
-    ]:
+    ]
+    for call, variables in attempts:
         refused = await mutate(api, people["sam"], call, {"id": theirs, **variables})
         assert refused["__typename"] == "NotFoundError", (call, refused)
     unchanged = await api.data(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import websockets
+from websockets.typing import Subprotocol
 
 from tests.distributed.conftest import Processes, create_org, graphql, login, wait_until
 
@@ -39,6 +40,7 @@ async def reminder_counts(database_url: str) -> dict[str, int]:
             " (SELECT count(*) FROM timer WHERE kind = 'reminder' AND status = 'claimed') AS claimed,"
             " (SELECT coalesce(max(attempts), 0) FROM timer WHERE kind = 'reminder') AS most_attempts"
         )
+        assert row is not None
         return dict(row)
     finally:
         await db.close()
@@ -136,7 +138,7 @@ async def test_an_event_reaches_subscribers_on_every_api_instance(processes: Pro
     sockets = []
     for address in (first, second):
         connection = await websockets.connect(
-            f"ws://{address}/graphql", subprotocols=["graphql-transport-ws"]
+            f"ws://{address}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
         )
         await connection.send(
             json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})

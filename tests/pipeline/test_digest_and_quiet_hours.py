@@ -55,6 +55,7 @@ async def test_the_digest_comes_at_eight_local_on_both_sides_of_a_change(
     first_digest = (
         await Notification.filter(kind="digest", recipient__name="Dana").order_by("id").first()
     )
+    assert first_digest is not None and first_digest.body is not None
     assert "1 today" in first_digest.title and "Renewal call" in first_digest.body
 
 

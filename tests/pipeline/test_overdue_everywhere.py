@@ -60,7 +60,7 @@ async def test_the_digest_the_dashboard_calendar_workload_and_is_overdue_agree(
 
     overdue = {"Two days ago", "Started yesterday", "Earlier today", "Missed this morning"}
     assert f"{len(overdue)} overdue" in digest.title
-    assert {line[2:].split(" (due")[0] for line in _overdue_lines(digest.body)} == overdue
+    assert {line[2:].split(" (due")[0] for line in _overdue_lines(digest.body or "")} == overdue
     assert seen["dashboard"]["overdueCount"] == len(overdue)
     assert {row["subject"] for row in seen["dashboard"]["overdue"]} == overdue
     assert sum(day["overdueCount"] for day in seen["followUpCalendar"]["days"]) == len(overdue)

@@ -61,6 +61,7 @@ async def test_a_reminder_fires_once_at_its_time_and_shows_in_the_inbox(api: Api
 
     # Running the same timer again (a redelivered message) changes nothing.
     timer = await Timer.filter(kind="reminder").first()
+    assert timer is not None
     await scheduler.fire_timer.fn(timer.id)
     assert await Notification.filter(kind="reminder").count() == 1
     status = (await api.data(REMINDERS, {"id": created["id"]}, org.admin))["followUp"]["reminders"]

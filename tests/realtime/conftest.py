@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import uvicorn
 import websockets
+from websockets.typing import Subprotocol
 
 from gql.app import create_app
 from runtime.settings import get_settings
@@ -95,7 +96,7 @@ async def connect(
     url: str, token: str | None, protocol: str = PROTOCOL
 ) -> tuple[WsClient, dict[str, Any]]:
     """Opens a socket and sends connection_init; returns the client and the server's answer."""
-    connection = await websockets.connect(url, subprotocols=[protocol])
+    connection = await websockets.connect(url, subprotocols=[Subprotocol(protocol)])
     client = WsClient(connection)
     payload = {"authorization": f"Bearer {token}"} if token else {}
     await client.send({"type": "connection_init", "payload": payload})

@@ -5,11 +5,14 @@ import asyncio
 
 from gql.loaders import SharedEvents
 from gql.schema.common import decode_id
+from gql.schema.followups import FollowUpEvent
 from models.followups import Priority
 from services import auth
 from services.followup_queries import Criteria
 from tests.api.helpers import create_follow_up
 from tests.conftest import Api, Org
+
+Shown = FollowUpEvent | None
 
 
 async def test_many_events_at_once_each_show_their_own_follow_up_in_bounded_memory(
@@ -34,7 +37,7 @@ async def test_many_events_at_once_each_show_their_own_follow_up_in_bounded_memo
     def event(n: int) -> dict[str, object]:
         return {"type": "follow_up", "kind": "UPDATED", "id": ids[n], "arrival": 10_000 + n}
 
-    async def everyone(n: int) -> tuple[object, object, object]:
+    async def everyone(n: int) -> tuple[Shown, Shown, Shown]:
         return await asyncio.gather(
             shared.follow_up_event(admin, event(n)),
             shared.follow_up_event(other_admin, event(n)),

@@ -3,6 +3,7 @@ Tortoise queryset, the SQL clause of every hand-written query and the check of a
 already read, which must agree on the same rows on both databases."""
 
 from dataclasses import replace
+from typing import cast
 
 import pytest
 
@@ -43,7 +44,7 @@ async def test_the_queryset_the_sql_clause_and_the_row_check_agree(
     expected = {
         row.id for row in seeded.rows if may_see_follow_up(caller, {"assignee_id": row.assignee_id})
     }
-    queried = set(await visible_follow_ups(caller).values_list("id", flat=True))
+    queried = set(cast(list[int], await visible_follow_ups(caller).values_list("id", flat=True)))
     sql = Sql()
     rows = await fetch_rows(
         f"SELECT f.id AS id FROM follow_up f WHERE {follow_up_scope_sql(sql, caller)}", sql.values

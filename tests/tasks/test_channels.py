@@ -98,8 +98,9 @@ async def test_a_reminder_email_reaches_the_smtp_server_as_text_and_html(
     assert mail["Subject"] == f"Reminder: Due in 5 minutes: {SUBJECT}"
     assert mail["Message-ID"].endswith("@followups.test>")
     assert mail.get_content_type() == "multipart/alternative"
-    text = mail.get_body(preferencelist=("plain",)).get_content()
-    html = mail.get_body(preferencelist=("html",)).get_content()
+    plain_part, html_part = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert plain_part is not None and html_part is not None
+    text, html = plain_part.get_content(), html_part.get_content()
     assert SUBJECT in text  # plain text as written
     assert "Call Zoë about the &lt;visa&gt; renewal" in html  # escaped in HTML
     assert "<visa>" not in html
@@ -127,7 +128,9 @@ async def test_the_link_in_a_reminder_email_lands_where_app_url_says(
     )
     await run_pipeline_until(await _reminder_soon(api, org, ["EMAIL"]))
     [mail] = smtp_server.messages
-    text = mail.get_body(preferencelist=("plain",)).get_content()
+    plain = mail.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text = plain.get_content()
     [link] = re.findall(r"https://followups\.example/\S*", text)
     answer = await api.client.get(urlsplit(link).path)  # the app serves PUBLIC_URL
     assert answer.status_code == 302
@@ -227,7 +230,7 @@ async def test_sms_and_whatsapp_are_posted_to_the_provider_with_basic_auth(
     deliveries = await _deliveries(api, org)
     assert sorted(d["channel"] for d in deliveries) == ["sms", "whatsapp"]
     assert {(d["status"], d["attempts"]) for d in deliveries} == {("sent", 1)}
-    assert set(await Delivery.all().values_list("provider_id", flat=True)) == {"SM0123456789abcdef"}
+    assert {d.provider_id for d in await Delivery.all()} == {"SM0123456789abcdef"}
 
 
 async def test_a_failing_provider_is_retried_with_backoff_then_shows_failed_with_its_reason(
