@@ -511,7 +511,8 @@ async def test_subscription_events_answer_as_strawberry_does(
     api: Api, org: Org, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two sockets on our server share one execution of each event; a third, on the
-    reference server, executes it Strawberry's way: all three receive the same."""
+    reference server, executes it Strawberry's way: all three receive the same. No linked
+    record changes between events: only ours reads them afresh per event (for_event)."""
     seeded = await seed(api, org)
     async with contextlib.AsyncExitStack() as servers:
         ours = await servers.enter_async_context(serving())
