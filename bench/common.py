@@ -168,10 +168,12 @@ class Children:
         self.running.append(process)
         return process
 
-    def serve(self, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    def serve(
+        self, env: dict[str, str] | None = None, health_seconds: float = 30.0
+    ) -> tuple[subprocess.Popen[bytes], str]:
         port = free_port()
         process = self.start("serve", "--port", str(port), env=env)
-        wait_for_health(f"http://127.0.0.1:{port}", process)
+        wait_for_health(f"http://127.0.0.1:{port}", process, health_seconds)
         return process, f"127.0.0.1:{port}"
 
     def check_alive(self) -> None:
@@ -210,7 +212,7 @@ def wait_for_health(base: str, process: subprocess.Popen[bytes], seconds: float 
             if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
                 return
         time.sleep(0.1)
-    raise TimeoutError(f"{base}/healthz did not answer")
+    raise TimeoutError(f"{base}/healthz did not answer within {seconds:.1f} s")
 
 
 # ---------------------------------------------------------------- GraphQL clients

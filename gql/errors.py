@@ -49,7 +49,8 @@ def _code_for(error: GraphQLError) -> tuple[str, dict[str, Any]]:
         return NOT_FOUND, {}
     if isinstance(original, RateLimited):
         return RATE_LIMITED, {"retryAfterSeconds": original.retry_after_seconds}
-    if original is None:
+    if original is None or isinstance(original, GraphQLError):
+        # graphql-core 3.3 wraps a variable's coercion error ("Int cannot represent ...").
         if any(text in error.message for text in _LIMIT_MESSAGES):
             return QUERY_TOO_COMPLEX, {}
         return BAD_USER_INPUT, {}

@@ -18,9 +18,8 @@ many subscribers receive alike carries a SharedExecution: the same operation wit
 same variables is executed once for all of them.
 """
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, cast
 
 from graphql import (
@@ -28,7 +27,6 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
-    OperationDefinitionNode,
     is_leaf_type,
     is_non_null_type,
 )
@@ -40,6 +38,22 @@ from strawberry import relay
 from strawberry.relay import GlobalID
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from gql.shared_execution import SharedExecution
+
+# Private or undocumented names this module relies on; pyproject.toml pins both libraries
+# to the minor versions tested, and tests/api/test_execution_differential.py compares
+# every path with Strawberry's own execution. Check them when raising a bound.
+# graphql-core:
+#   Executor's hooks execute_field, execute_operation, build_per_event_executor,
+#   build_resolve_info, complete_value, handle_field_error and its attributes
+#   middleware_manager, variable_values.coerced, context_value, root_value, operation;
+#   graphql.execution.collect_fields.FieldDetailsList; graphql.execution.executor.to_nodes.
+# Strawberry:
+#   strawberry.schema.schema.StrawberryGraphQLCoreExecutionContext;
+#   GraphQLCoreConverter.DEFINITION_BACKREF (a field's StrawberryField, its metadata and
+#   base_resolver.wrapped_func); the basic resolver's name "_get_basic_result";
+#   relay.Node._id, resolve_id, resolve_typename, resolve_id_attr.
 
 # Strawberry's resolver for a field with no resolver of its own: it only reads the attribute.
 BASIC_RESOLVER = "_get_basic_result"
@@ -71,31 +85,6 @@ def is_plain_node_id(field: GraphQLField, source: Any) -> bool:
         and type(source).resolve_typename.__func__ is NODE_RESOLVE_TYPENAME  # type: ignore[attr-defined]
         and is_non_null_type(field.type)
     )
-
-
-class SharedExecution:
-    """Results of one subscription event for everyone who receives it alike (the same
-    event and visibility.sharing_key): per operation and variables, the first subscriber
-    executes and the others take its result. 2,000 sockets watching one board cost one
-    execution per distinct query instead of 2,000 (bench.fanout)."""
-
-    def __init__(self) -> None:
-        # Keyed by the operation's id(); the entry holds the operation, so while the entry
-        # lives no other operation can take that id.
-        self.results: dict[tuple[int, str], tuple[OperationDefinitionNode, Any]] = {}
-
-    def result(
-        self, operation: OperationDefinitionNode, variables: str, execute: Callable[[], Any]
-    ) -> Any:
-        key = (id(operation), variables)
-        if key not in self.results:
-            result = execute()
-            if isinstance(result, Awaitable):
-                # Its own task: a subscriber that goes away must not cancel the others' result.
-                result = asyncio.ensure_future(result)
-            self.results[key] = (operation, result)
-        result = self.results[key][1]
-        return asyncio.shield(result) if isinstance(result, asyncio.Future) else result
 
 
 def _variables_key(executor: Executor) -> str:

@@ -12,11 +12,11 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from gql.execution import SharedExecution
 from gql.schema import followups as fu
 from gql.schema import notifications as notification_types
 from gql.schema import parties, staff
 from gql.schema.rows import build, columns
+from gql.shared_execution import SharedExecution
 from models.followups import FollowUp as FollowUpModel
 from models.followups import FollowUpType as FollowUpTypeModel
 from models.notifications import Notification as NotificationModel
@@ -140,7 +140,7 @@ class SharedEvents:
     """What one bus event shows its live subscribers, worked out once per process rather
     than once per socket: the follow-up is read once, and every subscriber with the same
     visibility.sharing_key receives the same FollowUpEvent, whose selection is then
-    executed once per distinct query (gql.execution.SharedExecution). A change broadcast
+    executed once per distinct query (gql.shared_execution.SharedExecution). A change broadcast
     to 2,000 sockets would otherwise be 2,000 identical queries and executions. Each
     subscriber still gets only what its caller may see."""
 

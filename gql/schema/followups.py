@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import get_object_definition
 
-from gql.execution import LINK, SharedExecution, link
+from gql.execution import LINK, link
 from gql.info import Info, selected_names
 from gql.schema.common import (
     ConflictError,
@@ -38,6 +38,7 @@ from gql.schema.notifications import (
 )
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from gql.schema.staff import Staff
+from gql.shared_execution import SharedExecution
 from services import followups
 from services.followup_queries import Criteria, Ordering
 from services.followups import Completion
