@@ -491,7 +491,9 @@ async def update(
     new_type = None
     if change.type_key is not UNSET:
         if change.type_key is None:
-            raise ValidationFailed("typeKey", "typeKey cannot be cleared.")
+            raise ValidationFailed(
+                "typeKey", "typeKey cannot be cleared.", code=ValidationCode.REQUIRED
+            )
         new_type = await followup_types.active_type_by_key(caller, change.type_key)
     links = await validated_links(caller, change.links)
 
