@@ -4,6 +4,9 @@ messages (tasks/channels) make the same ids as gql/ without importing it."""
 import base64
 import binascii
 
+# Ids are 32-bit columns: a larger number names nothing, and the database refuses to bind it.
+MAX_PRIMARY_KEY = 2**31 - 1
+
 
 def global_id(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
@@ -16,4 +19,7 @@ def primary_key(value: str, type_name: str) -> int | None:
     except (binascii.Error, ValueError):
         return None
     kind, _, pk = decoded.partition(":")
-    return int(pk) if kind == type_name and pk.isascii() and pk.isdigit() else None
+    if kind != type_name or not (pk.isascii() and pk.isdigit()) or len(pk) > 10:
+        return None
+    number = int(pk)
+    return number if 0 < number <= MAX_PRIMARY_KEY else None

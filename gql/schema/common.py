@@ -152,7 +152,15 @@ class LoadedNode(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         loader = getattr(info.context.loaders, cls.loader_name)
-        keys = [int(node_id) if str(node_id).isdigit() else None for node_id in node_ids]
+        keys = [_node_key(str(node_id)) for node_id in node_ids]
         found = await loader.load_many([key for key in keys if key is not None])
         by_key = dict(zip([k for k in keys if k is not None], found, strict=True))
         return [by_key.get(key) if key is not None else None for key in keys]
+
+
+def _node_key(node_id: str) -> int | None:
+    """A node id's primary key, or None for one that can name nothing (too long, too large)."""
+    if not (node_id.isascii() and node_id.isdigit()) or len(node_id) > 10:
+        return None
+    number = int(node_id)
+    return number if 0 < number <= global_ids.MAX_PRIMARY_KEY else None
