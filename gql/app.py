@@ -112,7 +112,7 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
             Route("/", message_links.home, methods=["GET"]),
             Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
-            Mount(graphiql.ASSETS_PATH, app=graphiql.assets),
+            *([Mount(graphiql.ASSETS_PATH, app=graphiql.assets)] if settings.graphiql else []),
         ],
         middleware=[Middleware(ServerTiming)],
         lifespan=lifespan,

@@ -39,8 +39,9 @@ from models.followups import (
     Status,
 )
 from services import validation
+from services.deadlines import status_in
 from services.errors import ValidationCode, ValidationFailed
-from services.followup_queries import Criteria, ratio, status_in, where_clause
+from services.followup_queries import Criteria, ratio, where_clause
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start

@@ -24,12 +24,11 @@ from models.followups import (
     Status,
 )
 from models.notifications import NotificationKind
+from models.organizations import Organization
 from models.parties import Client, Lead, LeadStage
 from models.staff import Staff
 from runtime import clock
-from services import events, followup_types, notifications, reminders, staff
-from services.deadlines import MISSABLE_STATUSES
-from services.deadlines import is_overdue as is_overdue  # its home moved; callers stay
+from services import deadlines, events, followup_types, notifications, reminders, staff
 from services.errors import (
     NotFound,
     TransitionRefused,
@@ -280,10 +279,15 @@ async def _announce(
 
 
 async def mark_missed(follow_up_id: int) -> FollowUp | None:
-    """The system's own transition, where the organization enables it."""
+    """The system's own transition, where the organization enables it: the setting is read
+    again under the row lock, so one turned off since the timer was planned decides."""
 
     async def apply(follow_up: FollowUp) -> None:
-        _require(follow_up, MISSABLE_STATUSES, "mark missed")
+        org = await Organization.get(id=follow_up.org_id)
+        if not deadlines.may_become_missed(follow_up.status, org.mark_missed_after_hours):
+            raise TransitionRefused(
+                "The organization does not mark follow-ups missed now.", follow_up.status
+            )
         follow_up.status = Status.MISSED
 
     try:

@@ -201,6 +201,8 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
         async with in_transaction():
             return await model.create(org_id=caller.org_id, external_id=external_id, **checked)
     except IntegrityError:
+        if external_id is None:
+            raise
         # A concurrent create with the same external id won: apply ours as an update.
         existing = await scoped(model, caller).get(external_id=external_id)
         return await _save(existing, checked)

@@ -33,8 +33,8 @@ from models.staff import Role, Staff
 from models.timers import Timer, TimerKind
 from runtime import clock
 from services import events, followups, notifications, timers, wording
+from services.deadlines import status_in
 from services.errors import ValidationCode, ValidationFailed
-from services.followup_queries import status_in
 from services.followups import FollowUpDraft
 from services.notifications import Notice
 from services.pagination import (

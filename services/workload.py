@@ -13,9 +13,8 @@ from datetime import date, datetime, timedelta
 from models.followups import OPEN_STATUSES, Priority
 from runtime import clock
 from services import validation
-from services.deadlines import overdue_sql
+from services.deadlines import overdue_sql, status_in
 from services.errors import ValidationCode, ValidationFailed
-from services.followup_queries import status_in
 from services.sql import Sql, fetch_rows
 from services.visibility import Caller
 from services.zones import midnight, week_start

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from models.followups import DONE_STATUSES, OPEN_STATUSES, Status
 from runtime import clock
+from services import deadlines, validation
 from services import followup_queries as queries
 from services import staff as staff_service
-from services import validation
 from services.deadlines import overdue_sql
 from services.errors import ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, Ordering, ratio
@@ -114,8 +114,8 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
     sql = Sql()
     where = queries.where_clause(sql, caller, scope.criteria())
 
-    open_ = queries.status_in(OPEN_STATUSES)
-    done = queries.status_in(DONE_STATUSES)
+    open_ = deadlines.status_in(OPEN_STATUSES)
+    done = deadlines.status_in(DONE_STATUSES)
 
     def between(column: str, starts: datetime, ends: datetime) -> str:
         return f"{column} >= {sql.bind(starts)} AND {column} < {sql.bind(ends)}"
@@ -125,9 +125,9 @@ async def dashboard_counts(caller: Caller, scope: DashboardScope) -> DashboardCo
         f"AND f.status <> '{Status.CANCELLED.value}'"
     )
     figures = {
-        "pending": queries.status_in([Status.PENDING]),
-        "in_progress": queries.status_in([Status.IN_PROGRESS]),
-        "missed": queries.status_in([Status.MISSED]),
+        "pending": deadlines.status_in([Status.PENDING]),
+        "in_progress": deadlines.status_in([Status.IN_PROGRESS]),
+        "missed": deadlines.status_in([Status.MISSED]),
         "overdue": overdue_sql(sql, scope.now),
         "due_today": f"{open_} AND {between('f.due_at', scope.today.starts, scope.today.ends)}",
         "completed_today": f"{done} AND f.completed_at >= {sql.bind(scope.today.starts)}",
@@ -227,8 +227,8 @@ async def _calendar_counts(
 ) -> dict[int, tuple[int, int, int, int]]:
     sql = Sql()
     body, with_days = _days_join(sql, caller, days, criteria)
-    is_open = queries.status_in(OPEN_STATUSES)
-    is_done = queries.status_in(DONE_STATUSES)
+    is_open = deadlines.status_in(OPEN_STATUSES)
+    is_done = deadlines.status_in(DONE_STATUSES)
     rows = await queries.fetch_rows(
         f"{with_days}SELECT d.n AS n, count(*) AS total, "
         f"sum(CASE WHEN {is_open} THEN 1 ELSE 0 END) AS open_count, "

@@ -39,7 +39,7 @@ from gql.schema.notifications import (
 from gql.schema.parties import Appointment, Client, Installer, Invoice, Lead, Matter
 from gql.schema.staff import Staff
 from gql.shared_execution import SharedExecution
-from services import followups
+from services import deadlines
 from services.followup_queries import Criteria, Ordering
 from services.followups import Completion
 from services.links import BY_ID_FIELD, LINKS
@@ -184,7 +184,7 @@ class FollowUp(LoadedNode):
 
     @strawberry.field(description="Due in the past and still open. Derived, never a status.")
     def is_overdue(self) -> bool:
-        return followups.is_overdue(self.status, self.due_at)
+        return deadlines.is_overdue(self.status, self.due_at)
 
     @strawberry.field(metadata=link("follow_up_type", "type_id"))
     def type(self, info: Info) -> FollowUpType:

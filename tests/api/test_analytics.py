@@ -156,7 +156,11 @@ async def data_set(api: Api, org: Org) -> tuple[str, str, str]:
     cancelled = await mutate(api, await t.to("01-07T09:00"), "cancelFollowUp(id: $id)", {"id": f4})
     assert cancelled["status"] == "CANCELLED"
     await t.to("01-08T12:00")
-    async with events.transaction():  # as the timer actor runs it, where the org enables it
+    await api.data(  # the organization marks missed follow-ups (read when the timer fires)
+        "mutation { updateOrganization(input: {markMissedAfterHours: 24}) { __typename } }",
+        token=org.admin,
+    )
+    async with events.transaction():  # as the timer actor runs it
         assert await followups.mark_missed(pk(f7)) is not None
     await complete(api, await t.to("01-11T09:00"), f3, satisfactionOutcome="MIXED")
     await t.to("01-12T09:00")

@@ -128,7 +128,11 @@ async def test_every_status_change_is_a_status_changed_entry_whatever_caused_it(
         {"id": call, "input": {"outcome": "SUCCESSFUL", "contactOutcome": "REACHED_CUSTOMER"}},
     )  # fmt: skip
     visit = (await create_follow_up(api, org.admin, subject="Visit", clientId=client))["id"]
-    async with events.transaction():  # as the timer actor runs it, where the org enables it
+    await api.data(  # the organization marks missed follow-ups (read when the timer fires)
+        "mutation { updateOrganization(input: {markMissedAfterHours: 24}) { __typename } }",
+        token=org.admin,
+    )
+    async with events.transaction():  # as the timer actor runs it
         assert await followups.mark_missed(int(b64decode(visit).decode().split(":")[1]))
     await mutate(api, org.admin, "rescheduleFollowUp(id: $id, dueAt: $dueAt)", {"id": visit, "dueAt": in_days(3)})  # fmt: skip
 

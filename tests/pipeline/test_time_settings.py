@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from models.organizations import Organization
 from models.timers import TimerKind
 from runtime import clock
 from services import timers
@@ -44,6 +45,19 @@ async def test_turning_marking_missed_off_keeps_planned_follow_ups_from_becoming
     due = at(1)
     created = await create_follow_up(api, org.admin, dueAt=due.isoformat(), reminders=[])
     await settings(api, org, markMissedAfterHours=0)
+    await run_pipeline_until(due + timedelta(days=1))
+    assert await status(api, org, created["id"]) == "PENDING"
+
+
+async def test_a_timer_planned_while_marking_was_turned_off_does_not_mark_missed(
+    api: Api, org: Org
+) -> None:
+    """A follow-up saved in the instant the setting changes may keep a timer planned with the
+    old setting: the transition reads the setting again when it fires."""
+    await settings(api, org, markMissedAfterHours=2)
+    due = at(1)
+    created = await create_follow_up(api, org.admin, dueAt=due.isoformat(), reminders=[])
+    await Organization.filter(id=org.id).update(mark_missed_after_hours=None)  # no re-plan
     await run_pipeline_until(due + timedelta(days=1))
     assert await status(api, org, created["id"]) == "PENDING"
 
