@@ -79,6 +79,13 @@ class Settings(BaseSettings):
     vapid_subject: str | None = Field(None, description="mailto:you@example.com or https URL")
     push_timeout: float = 15.0
     push_ttl_seconds: int = Field(12 * 3600, description="how long a push service keeps it")
+    # URLs called on a user's behalf (services/outbound.py): https to public addresses only.
+    outbound_allow_http: bool = Field(False, description="also allow http:// (tests only)")
+    outbound_test_allowed_addresses: str = Field(
+        "", description="ip:port pairs let through despite being internal (tests only)"
+    )
+    outbound_timeout: float = 10.0
+    outbound_max_response_bytes: int = 65536
 
 
 @lru_cache

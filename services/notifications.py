@@ -20,7 +20,7 @@ from models.notifications import (
 )
 from models.staff import Staff
 from runtime import clock
-from services import events, preferences, timers
+from services import events, outbound, preferences, timers
 from services.errors import ValidationCode, ValidationFailed
 from services.sql import Sql, fetch_rows, typed_rows
 from services.visibility import Caller
@@ -303,10 +303,20 @@ async def latest_id(caller: Caller) -> int:
 
 
 async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Keyed by owner and endpoint: registering an endpoint someone else registered adds a
+    subscription of the caller's and leaves theirs alone."""
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 500:
         raise ValidationFailed(
             "endpoint", "endpoint must be the push service URL.", code=ValidationCode.INVALID_FORMAT
         )
+    try:
+        await outbound.check(endpoint)
+    except outbound.OutboundRefused as refused:
+        raise ValidationFailed(
+            "endpoint",
+            "endpoint must be an https URL of a public push service.",
+            code=ValidationCode.UNSAFE_URL,
+        ) from refused
     if not p256dh or len(p256dh) > 200 or not auth or len(auth) > 100:
         raise ValidationFailed(
             "keys",
@@ -314,13 +324,9 @@ async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -
             code=ValidationCode.INVALID_FORMAT,
         )
     subscription, _ = await PushSubscription.update_or_create(
+        staff_id=caller.staff_id,
         endpoint=endpoint,
-        defaults={
-            "org_id": caller.org_id,
-            "staff_id": caller.staff_id,
-            "p256dh": p256dh,
-            "auth": auth,
-        },
+        defaults={"org_id": caller.org_id, "p256dh": p256dh, "auth": auth},
     )
     return subscription
 
