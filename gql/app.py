@@ -33,6 +33,8 @@ log = logging.getLogger("followups.api")
 
 
 class FollowupsGraphQL(GraphQL):
+    graphql_transport_ws_handler_class = websockets.CheckedTransportWS
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
 
