@@ -43,7 +43,7 @@ from bench.common import (
     table,
 )
 
-PASSWORD = "benchpass123"
+PASSWORD = "bench-pass-phrase-123"
 SUBSCRIPTION = "subscription { followUpEvents { kind followUp { id subject dueAt } } }"
 CREATE = (
     "mutation($i: CreateFollowUpInput!) { createFollowUp(input: $i) "

@@ -46,7 +46,7 @@ from bench.common import (
     table,
 )
 
-PASSWORD = "benchpass123"
+PASSWORD = "bench-pass-phrase-123"
 OFFSET_MINUTES = 60
 SUBSCRIPTION = "subscription { notifications { id createdAt followUp { id dueAt } } }"
 

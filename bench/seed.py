@@ -18,7 +18,7 @@ from runtime import db
 from services.auth import hash_password
 from services.organizations import create_organization
 
-PASSWORD = "benchpass123"
+PASSWORD = "bench-pass-phrase-123"
 ZONES = [
     "Europe/London",
     "America/New_York",

@@ -34,6 +34,8 @@ log = logging.getLogger("followups.api")
 
 
 class FollowupsGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = websockets.CheckedTransportWS
+
     @property
     def graphql_ide_html(self) -> str:
         return graphiql.PAGE

@@ -1,4 +1,4 @@
-"""Schema extensions of our own: anonymous callers may only log in."""
+"""Schema extensions of our own: anonymous callers may only log in, and once per request."""
 
 from collections.abc import Iterator
 
@@ -13,9 +13,10 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from gql.errors import UNAUTHENTICATED
+from gql.errors import QUERY_TOO_COMPLEX, UNAUTHENTICATED
 
 ANONYMOUS_FIELDS = frozenset({"login", "refreshToken", "__typename"})
+ONCE_PER_REQUEST = frozenset({"login", "refreshToken"})
 
 
 def _root_fields(rule: ValidationRule, selection_set: SelectionSetNode) -> Iterator[FieldNode]:
@@ -56,3 +57,25 @@ class AnonymousGate(SchemaExtension):
                 anonymous_rule(reason),
             )
         yield
+
+
+class OneLoginPerOperation(ValidationRule):
+    """At most one login and one refreshToken per request: aliases would otherwise run many
+    password checks (and password guesses across accounts) for the price of one request."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+        seen: set[str] = set()
+        for field in _root_fields(self, node.selection_set):
+            name = field.name.value
+            if name not in ONCE_PER_REQUEST:
+                continue
+            if name in seen:
+                self.report_error(
+                    GraphQLError(
+                        f"Only one '{name}' per request.",
+                        field,
+                        extensions={"code": QUERY_TOO_COMPLEX},
+                    )
+                )
+                return
+            seen.add(name)

@@ -1,5 +1,6 @@
-"""Websocket connections: authentication in connection_init, server pings, and closing
-with 4401 when the token expires or its session ends (logout, deactivation)."""
+"""Websocket connections: authentication in connection_init, server pings, closing with
+4401 when the token expires or its session ends (logout, deactivation), and with 4400 for
+a frame the protocol does not define."""
 
 import asyncio
 import contextlib
@@ -9,6 +10,10 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message
 
 from gql.context import Context, caller_from_authorization
 from runtime import clock
@@ -21,6 +26,44 @@ UNAUTHORIZED = 4401
 _guards: set[asyncio.Task[None]] = set()
 # Recent session checks, shared by every socket of the same login (session id -> when, result).
 _session_checks: dict[str, tuple[float, asyncio.Future[bool]]] = {}
+
+
+def frame_problem(message: object) -> str | None:
+    """What is wrong with a graphql-transport-ws frame's shape, or None if nothing is."""
+    if not isinstance(message, dict):
+        return "A message must be a JSON object."
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return "A message needs a string 'type'."
+    payload = message.get("payload")
+    if kind in ("connection_init", "ping", "pong") and not isinstance(payload, dict | None):
+        return f"The payload of '{kind}' must be an object."
+    if kind in ("subscribe", "complete") and not (
+        isinstance(message.get("id"), str) and message["id"]
+    ):
+        return f"'{kind}' needs a non-empty string 'id'."
+    if kind == "subscribe":
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return "'subscribe' needs a payload object with a string 'query'."
+        if not (
+            isinstance(payload.get("variables"), dict | None)
+            and isinstance(payload.get("operationName"), str | None)
+            and isinstance(payload.get("extensions"), dict | None)
+        ):
+            return "'subscribe' variables and extensions must be objects, operationName a string."
+    return None
+
+
+class CheckedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """Closes with 4400 and the reason for a frame of the wrong shape ([], 123, null, an id
+    that is an object, a payload that is a string) instead of raising inside strawberry."""
+
+    async def handle_message(self, message: Message) -> None:
+        problem = frame_problem(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
 
 
 async def authenticate(context: Context) -> dict[str, Any]:

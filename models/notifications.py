@@ -105,10 +105,12 @@ class PushSubscription(Model):
         "followups.Staff", related_name="push_subscriptions"
     )
     staff_id: int
-    endpoint = fields.CharField(max_length=500, unique=True)
+    endpoint = fields.CharField(max_length=500)
     p256dh = fields.CharField(max_length=200)
     auth = fields.CharField(max_length=100)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "push_subscription"
+        # Per owner: another organization registering the same endpoint must not take it over.
+        unique_together = (("staff", "endpoint"),)

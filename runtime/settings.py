@@ -27,8 +27,14 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = 65536
     access_token_minutes: int = 15
     refresh_token_days: int = 30
-    login_attempts_per_window: int = Field(10, description="failed logins per email per window")
+    password_hash_threads: int = Field(2, description="argon2 runs in a pool this big")
+    login_attempts_per_window: int = Field(
+        10, description="failed logins per email and client address per window"
+    )
     login_window_seconds: int = 300
+    login_account_attempts_per_hour: int = Field(100, description="per email, any address")
+    login_address_attempts_per_hour: int = Field(100, description="per address, any email")
+    login_throttle_max_keys: int = Field(100_000, description="throttle entries kept (LRU)")
 
     max_query_depth: int = 12
     max_aliases: int = 30
@@ -85,6 +91,13 @@ class Settings(BaseSettings):
     vapid_subject: str | None = Field(None, description="mailto:you@example.com or https URL")
     push_timeout: float = 15.0
     push_ttl_seconds: int = Field(12 * 3600, description="how long a push service keeps it")
+    # URLs called on a user's behalf (services/outbound.py): https to public addresses only.
+    outbound_allow_http: bool = Field(False, description="also allow http:// (tests only)")
+    outbound_test_allowed_addresses: str = Field(
+        "", description="ip:port pairs let through despite being internal (tests only)"
+    )
+    outbound_timeout: float = 10.0
+    outbound_max_response_bytes: int = 65536
 
 
 @lru_cache

@@ -2,14 +2,17 @@
 
 Access tokens are short-lived JWTs naming their session, so revoking the session
 (logout, refresh-token reuse) ends them too. Refresh tokens are opaque, stored hashed
-and single use.
+and single use. argon2 runs in a thread pool of PASSWORD_HASH_THREADS, never on the
+event loop: a burst of logins waits for the pool instead of stalling every other request.
 """
 
+import asyncio
 import hashlib
 import secrets
 import time
 import uuid
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -45,8 +48,19 @@ def _dummy_hash() -> str:
     return _hasher().hash("not-a-real-password")
 
 
+@lru_cache
+def _hash_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=get_settings().password_hash_threads, thread_name_prefix="argon2"
+    )
+
+
 def hash_password(password: str) -> str:
     return _hasher().hash(password)
+
+
+async def hash_password_off_loop(password: str) -> str:
+    return await asyncio.get_running_loop().run_in_executor(_hash_pool(), hash_password, password)
 
 
 def _password_matches(password_hash: str, password: str) -> bool:
@@ -54,6 +68,12 @@ def _password_matches(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def password_matches(password_hash: str, password: str) -> bool:
+    """The argon2 check, in the bounded pool."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_hash_pool(), _password_matches, password_hash, password)
 
 
 def _token_digest(token: str) -> str:
@@ -68,30 +88,66 @@ class Tokens:
     staff: Staff
 
 
+def _throttle_key(*parts: str) -> bytes:
+    """A fixed-size key however long the email: memory does not grow with the input."""
+    return hashlib.blake2b("\0".join(parts).encode(errors="replace"), digest_size=16).digest()
+
+
 class LoginThrottle:
-    """Failed logins per email in a sliding window, kept per process."""
+    """Failed logins in sliding windows, kept per process (README "Login limits").
+
+    Three limits: per account and client address (the fast one: an attacker elsewhere does
+    not lock the owner out), per account from anywhere (slower: bounds guessing spread over
+    many addresses), and per address across accounts (password spraying). Keys are hashed
+    and the least recently used are forgotten past LOGIN_THROTTLE_MAX_KEYS, so the memory
+    stays bounded whatever emails are sent.
+    """
 
     def __init__(self) -> None:
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._failures: OrderedDict[bytes, deque[float]] = OrderedDict()
 
-    def check(self, email: str) -> None:
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def _limits(self, email: str, address: str) -> list[tuple[bytes, int, int]]:
         settings = get_settings()
-        window = self._window(email, settings.login_window_seconds)
-        if len(window) >= settings.login_attempts_per_window:
-            retry = int(window[0] + settings.login_window_seconds - time.monotonic()) + 1
-            raise RateLimited("Too many failed logins; try again later.", retry)
+        hour = 3600
+        return [
+            (
+                _throttle_key("pair", email, address),
+                settings.login_attempts_per_window,
+                settings.login_window_seconds,
+            ),
+            (_throttle_key("account", email), settings.login_account_attempts_per_hour, hour),
+            (_throttle_key("address", address), settings.login_address_attempts_per_hour, hour),
+        ]
 
-    def failed(self, email: str) -> None:
-        self._failures[email].append(time.monotonic())
+    def check(self, email: str, address: str) -> None:
+        now = time.monotonic()
+        for key, limit, seconds in self._limits(email, address):
+            window = self._failures.get(key)
+            if window is None:
+                continue
+            while window and window[0] < now - seconds:
+                window.popleft()
+            if len(window) >= limit:
+                retry = int(window[0] + seconds - now) + 1
+                raise RateLimited("Too many failed logins; try again later.", retry)
 
-    def succeeded(self, email: str) -> None:
-        self._failures.pop(email, None)
+    def failed(self, email: str, address: str) -> None:
+        now = time.monotonic()
+        for key, limit, _ in self._limits(email, address):
+            window = self._failures.get(key)
+            if window is None or window.maxlen != limit:
+                window = self._failures[key] = deque(window or (), maxlen=limit)
+            window.append(now)
+            self._failures.move_to_end(key)
+        while len(self._failures) > get_settings().login_throttle_max_keys:
+            self._failures.popitem(last=False)
 
-    def _window(self, email: str, seconds: int) -> deque[float]:
-        window = self._failures[email]
-        while window and window[0] < time.monotonic() - seconds:
-            window.popleft()
-        return window
+    def succeeded(self, email: str, address: str) -> None:
+        """Clears this address's failures for the account; the slower limits keep counting."""
+        self._failures.pop(_throttle_key("pair", email, address), None)
 
 
 throttle = LoginThrottle()
@@ -117,16 +173,19 @@ async def _issue_refresh_token(session: Session) -> str:
     return token
 
 
-async def login(email: str, password: str) -> Tokens:
+async def login(email: str, password: str, client_address: str = "") -> Tokens:
+    """client_address is the caller's IP: the fast failure limit is per account and address."""
     address = email.strip().lower()
-    throttle.check(address)
+    throttle.check(address, client_address)
     staff = await Staff.get_or_none(email=address, is_active=True)
-    if staff is None or not _password_matches(staff.password_hash, password):
-        if staff is None:
-            _password_matches(_dummy_hash(), password)
-        throttle.failed(address)
+    if staff is not None:
+        known_hash = staff.password_hash
+    else:  # made once, in the pool too
+        known_hash = await asyncio.get_running_loop().run_in_executor(_hash_pool(), _dummy_hash)
+    if not await password_matches(known_hash, password) or staff is None:
+        throttle.failed(address, client_address)
         raise AuthenticationFailed("Email or password is wrong.")
-    throttle.succeeded(address)
+    throttle.succeeded(address, client_address)
     expires = clock.now() + timedelta(days=get_settings().refresh_token_days)
     async with in_transaction():
         session = await Session.create(

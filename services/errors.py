@@ -36,6 +36,9 @@ class ValidationCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     SELF_LOCKOUT = "self_lockout"
     BUILT_IN = "built_in"
+    UNSAFE_URL = "unsafe_url"
+    WEAK_PASSWORD = "weak_password"
+    WRONG_PASSWORD = "wrong_password"
 
 
 class DomainError(Exception):

@@ -20,7 +20,7 @@ from models.notifications import (
 )
 from models.staff import Staff
 from runtime import clock
-from services import events, preferences, timers
+from services import events, outbound, preferences, timers
 from services.errors import ValidationCode, ValidationFailed
 from services.pagination import Keyset, Page, PageRequest, after_q, integer_key, keyset_page
 from services.sql import Sql, fetch_rows, typed_rows
@@ -307,10 +307,20 @@ async def newer_than(caller: Caller, after_id: int, limit: int = 500) -> list[in
 
 
 async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Keyed by owner and endpoint: registering an endpoint someone else registered adds a
+    subscription of the caller's and leaves theirs alone."""
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 500:
         raise ValidationFailed(
             "endpoint", "endpoint must be the push service URL.", code=ValidationCode.INVALID_FORMAT
         )
+    try:
+        await outbound.check(endpoint)
+    except outbound.OutboundRefused as refused:
+        raise ValidationFailed(
+            "endpoint",
+            "endpoint must be an https URL of a public push service.",
+            code=ValidationCode.UNSAFE_URL,
+        ) from refused
     if not p256dh or len(p256dh) > 200 or not auth or len(auth) > 100:
         raise ValidationFailed(
             "keys",
@@ -318,13 +328,9 @@ async def register_push(caller: Caller, endpoint: str, p256dh: str, auth: str) -
             code=ValidationCode.INVALID_FORMAT,
         )
     subscription, _ = await PushSubscription.update_or_create(
+        staff_id=caller.staff_id,
         endpoint=endpoint,
-        defaults={
-            "org_id": caller.org_id,
-            "staff_id": caller.staff_id,
-            "p256dh": p256dh,
-            "auth": auth,
-        },
+        defaults={"org_id": caller.org_id, "p256dh": p256dh, "auth": auth},
     )
     return subscription
 

@@ -4,19 +4,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from zxcvbn import zxcvbn
 
 from models.staff import Role, Session, Staff
 from runtime import clock
 from services import digests, preferences, validation
-from services.auth import hash_password
+from services.auth import hash_password_off_loop, password_matches
 from services.errors import PermissionDenied, ValidationCode, ValidationFailed
 from services.visibility import Caller, get_scoped, require_admin, scoped
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+# zxcvbn's 0-4 scale; 3 is "safely unguessable": not a common or breached password, nor a
+# word with digits appended, nor a keyboard pattern.
+MIN_PASSWORD_SCORE = 3
 
 
-def _password(value: str) -> str:
-    if len(value) < MIN_PASSWORD_LENGTH:
+def _password(value: str, *known: str) -> str:
+    """A password of length MIN_PASSWORD_LENGTH and zxcvbn score MIN_PASSWORD_SCORE, judged
+    also against what the person's account shows (email, name)."""
+    if len(value.strip()) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             "password",
             f"Use at least {MIN_PASSWORD_LENGTH} characters.",
@@ -25,6 +31,14 @@ def _password(value: str) -> str:
     if len(value) > 256:
         raise ValidationFailed(
             "password", "Use at most 256 characters.", code=ValidationCode.TOO_LONG
+        )
+    strength = zxcvbn(value, user_inputs=[part for part in known if part])
+    if strength["score"] < MIN_PASSWORD_SCORE:
+        hint = strength["feedback"]["warning"] or "It is too easy to guess."
+        raise ValidationFailed(
+            "password",
+            f"Choose a stronger password: {hint} A few unusual words together work well.",
+            code=ValidationCode.WEAK_PASSWORD,
         )
     return value
 
@@ -59,12 +73,15 @@ async def create_staff_row(
         raise ValidationFailed(
             "email", f"{address} is already in use.", code=ValidationCode.DUPLICATE
         )
+    display_name = validation.required_text("name", name, 200)
+    assert address is not None  # required=True
+    password_hash = await hash_password_off_loop(_password(password, address, display_name))
     try:
         member = await Staff.create(
             org_id=org_id,
             email=address,
-            name=validation.required_text("name", name, 200),
-            password_hash=hash_password(_password(password)),
+            name=display_name,
+            password_hash=password_hash,
             role=role,
             timezone=validation.timezone("timezone", timezone),
             phone=_phone(phone),
@@ -107,10 +124,28 @@ class StaffChange:
     is_active: bool | None = None
     password: str | None = None
     phone: str | None = None
+    current_password: str | None = None  # required to change one's own password
+
+
+async def _check_current_password(member: Staff, current: str | None) -> None:
+    """A stolen access token alone must not change the password."""
+    if not current:
+        raise ValidationFailed(
+            "currentPassword",
+            "Give your current password to change it.",
+            code=ValidationCode.REQUIRED,
+        )
+    if not await password_matches(member.password_hash, current):
+        raise ValidationFailed(
+            "currentPassword",
+            "The current password is not right.",
+            code=ValidationCode.WRONG_PASSWORD,
+        )
 
 
 async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> Staff:
-    """Anyone may edit their own name, zone and password; role and activity are the admin's."""
+    """Anyone may edit their own name, zone and password (giving the current one); role and
+    activity are the admin's. A new password ends every other session of the member."""
     member = await get_scoped(Staff, caller, staff_id, "Staff member")
     if member.id != caller.staff_id:
         require_admin(caller)
@@ -124,6 +159,10 @@ async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> St
         raise ValidationFailed(
             "isActive", "You cannot deactivate yourself.", code=ValidationCode.SELF_LOCKOUT
         )
+    if change.password is not None:
+        _password(change.password, member.email, change.name or member.name)
+        if member.id == caller.staff_id:
+            await _check_current_password(member, change.current_password)
     if change.name is not None:
         member.name = validation.required_text("name", change.name, 200)
     if change.timezone is not None:
@@ -135,14 +174,15 @@ async def update_staff(caller: Caller, staff_id: int, change: StaffChange) -> St
     if change.is_active is not None:
         member.is_active = change.is_active
     if change.password is not None:
-        member.password_hash = hash_password(_password(change.password))
+        member.password_hash = await hash_password_off_loop(change.password)
     await member.save()
     if change.timezone is not None or change.is_active is not None:
         await digests.plan(member)  # 08:00 moves with the zone; inactive staff get none
     if change.is_active is False or change.password is not None:
-        await Session.filter(staff_id=member.id, revoked_at__isnull=True).update(
-            revoked_at=clock.now()
-        )
+        sessions = Session.filter(staff_id=member.id, revoked_at__isnull=True)
+        if member.id == caller.staff_id and caller.session_id:
+            sessions = sessions.exclude(id=caller.session_id)  # the one changing it goes on
+        await sessions.update(revoked_at=clock.now())
     return member
 
 

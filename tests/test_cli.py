@@ -19,14 +19,14 @@ def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
 def test_create_org_prints_the_organization_id_and_refuses_a_taken_email(tmp_path: Path) -> None:
     database = tmp_path / "cli.sqlite3"
     first = run(
-        "create-org", "Acme", "--admin-email", "ops@acme.test", "--admin-password", "s3cret-pass",
+        "create-org", "Acme", "--admin-email", "ops@acme.test", "--admin-password", "ember-quartz-s3cret-pass",
         database=database,
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip().isdigit()
 
     again = run(
-        "create-org", "Acme 2", "--admin-email", "ops@acme.test", "--admin-password", "s3cret-pass",
+        "create-org", "Acme 2", "--admin-email", "ops@acme.test", "--admin-password", "ember-quartz-s3cret-pass",
         database=database,
     )  # fmt: skip
     assert again.returncode == 2
@@ -50,7 +50,7 @@ def test_export_schema_prints_the_committed_sdl(tmp_path: Path) -> None:
 def test_run_starts_a_periodic_job_once_and_names_the_known_ones(tmp_path: Path) -> None:
     database = tmp_path / "cli.sqlite3"
     created = run(
-        "create-org", "Acme", "--admin-email", "ops@acme.test", "--admin-password", "s3cret-pass",
+        "create-org", "Acme", "--admin-email", "ops@acme.test", "--admin-password", "ember-quartz-s3cret-pass",
         database=database,
     )  # fmt: skip
     assert created.returncode == 0

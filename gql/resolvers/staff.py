@@ -34,6 +34,12 @@ def _auth_success(tokens: Tokens) -> AuthSuccess:
     )
 
 
+def _client_address(info: Info) -> str:
+    """The caller's IP as the server sees it (behind a proxy: uvicorn --proxy-headers)."""
+    client = getattr(info.context.request, "client", None)
+    return client.host if client else ""
+
+
 @strawberry.type
 class StaffQuery:
     @strawberry.field(description="The logged-in staff member.")
@@ -55,9 +61,9 @@ class StaffQuery:
 @strawberry.type
 class StaffMutation:
     @strawberry.mutation
-    async def login(self, email: str, password: str) -> LoginPayload:
+    async def login(self, info: Info, email: str, password: str) -> LoginPayload:
         try:
-            return _auth_success(await auth.login(email, password))
+            return _auth_success(await auth.login(email, password, _client_address(info)))
         except RateLimited as error:
             return AuthError(message=error.message, retry_after_seconds=error.retry_after_seconds)
         except AuthenticationFailed as error:
@@ -105,6 +111,7 @@ class StaffMutation:
             role=input.role,
             is_active=input.is_active,
             password=input.password,
+            current_password=input.current_password,
         )
         return await payload(
             lambda: staff.update_staff(caller, decode_id(id, "Staff", "id"), change),

@@ -102,6 +102,14 @@ VALIDATION_CODE_DESCRIPTIONS: dict[ValidationCodeModel, str] = {
     ValidationCodeModel.BUILT_IN: (
         "A built-in follow-up type keeps this: its contact rule; the customer check stays active."
     ),
+    ValidationCodeModel.UNSAFE_URL: (
+        "A URL the service would call (a push endpoint) that is not https or points at a"
+        " loopback, private, link-local or otherwise internal address."
+    ),
+    ValidationCodeModel.WEAK_PASSWORD: (
+        "A password that is common or easy to guess (zxcvbn score under 3)."
+    ),
+    ValidationCodeModel.WRONG_PASSWORD: "The current password given is not the right one.",
 }
 
 

@@ -19,7 +19,7 @@ from strawberry.tools import merge_types
 
 from gql.errors import classify
 from gql.execution import ExecutionContext
-from gql.extensions import AnonymousGate
+from gql.extensions import AnonymousGate, OneLoginPerOperation
 from gql.resolvers.analytics import AnalyticsQuery
 from gql.resolvers.bulk import BulkMutation
 from gql.resolvers.exports import ExportsMutation
@@ -44,11 +44,11 @@ class FollowupsSchema(strawberry.Schema):
 
 
 def limit_rules(settings: Settings) -> list[type[ASTValidationRule]]:
-    """The depth and alias rules, made once: ValidationCache recognises a document it has
+    """The depth, alias and one-login rules, made once: ValidationCache recognises a document it has
     checked only if the rules are the same classes on every request."""
     depth = QueryDepthLimiter(max_depth=settings.max_query_depth)
     aliases = MaxAliasesLimiter(max_alias_count=settings.max_aliases)
-    return [*depth.validation_rules, *aliases.validation_rules]
+    return [*depth.validation_rules, *aliases.validation_rules, OneLoginPerOperation]
 
 
 def build_schema() -> strawberry.Schema:

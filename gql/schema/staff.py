@@ -83,7 +83,14 @@ class UpdateStaffInput:
     phone: str | None = None
     role: Role | None = None
     is_active: bool | None = None
-    password: str | None = None
+    password: str | None = strawberry.field(
+        default=None,
+        description="At least 10 characters and not easy to guess; ends the member's other"
+        " sessions.",
+    )
+    current_password: str | None = strawberry.field(
+        default=None, description="Required to change your own password."
+    )
 
 
 @strawberry.input

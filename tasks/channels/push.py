@@ -1,20 +1,24 @@
 """Web push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291).
 
-pywebpush's `webpush` is blocking (requests), so it runs in a worker thread. A push
-service answering 404 or 410 says the subscription no longer exists (the user revoked
-permission, the browser dropped it): the reason then says "gone", and
-services.notifications deletes the subscription so it is not tried again.
+pywebpush encrypts and py_vapid signs; the request goes out through services.outbound's
+guard (public https addresses only, checked at connect time, no redirects, bounded), so a
+subscription cannot make the service call into its own network. A push service answering
+404 or 410 says the subscription no longer exists (the user revoked permission, the browser
+dropped it): the reason then says "gone", and services.notifications deletes the
+subscription so it is not tried again. Reasons carry a status and a category, never the
+response body.
 """
 
-import asyncio
 import json
+import time
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-import requests
 from py_vapid import Vapid, Vapid01
-from pywebpush import WebPushException, webpush
+from pywebpush import WebPusher
 
 from runtime.settings import get_settings
+from services import outbound
 from tasks.channels import ChannelError, OutboundMessage
 
 MAX_BODY = 300  # a notification shows a line or two; payloads are limited to ~4 KB anyway
@@ -37,21 +41,41 @@ def payload(message: OutboundMessage) -> str:
     return json.dumps({"title": message.subject, "body": body, "url": message.extra.get("url")})
 
 
-def _push(message: OutboundMessage, key: Vapid01, subject: str, timeout: float, ttl: int) -> str:
-    response = webpush(
+def _status_category(status: int) -> str:
+    if status in (404, 410):
+        return "gone"
+    if status == 429:
+        return "rate limited"
+    if status >= 500:
+        return "server error"
+    return "client error" if status >= 400 else "unexpected answer"
+
+
+def _request(
+    message: OutboundMessage, key: Vapid01, subject: str, ttl: int
+) -> tuple[dict[str, str], bytes]:
+    """The encrypted body and the headers (VAPID, encoding, TTL) of one push."""
+    pusher = WebPusher(
         {
             "endpoint": message.to,
             "keys": {"p256dh": message.extra["p256dh"], "auth": message.extra["auth"]},
-        },
-        data=payload(message),
-        vapid_private_key=key,
-        vapid_claims={"sub": subject},  # a fresh dict: webpush writes aud and exp into it
-        timeout=timeout,
-        ttl=ttl,
-        headers={"Urgency": "high"},  # reminders are time-bound: wake the device for them
+        }
     )
-    assert isinstance(response, requests.Response)
-    return response.headers.get("Location", "")
+    body = pusher.encode(payload(message).encode(), "aes128gcm")["body"]
+    endpoint = urlsplit(message.to)
+    claims = {
+        "sub": subject,
+        "aud": f"{endpoint.scheme}://{endpoint.netloc}",
+        "exp": int(time.time()) + 12 * 3600,
+    }
+    headers = {
+        **key.sign(claims),
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+        "TTL": str(ttl),
+        "Urgency": "high",  # reminders are time-bound: wake the device for them
+    }
+    return headers, body
 
 
 async def send(message: OutboundMessage) -> str:
@@ -66,26 +90,15 @@ async def send(message: OutboundMessage) -> str:
     except Exception as error:  # py_vapid raises several kinds for a malformed key
         raise ChannelError(f"VAPID_PRIVATE_KEY is not a usable key: {error}", False) from error
     try:
-        return await asyncio.to_thread(
-            _push,
-            message,
-            key,
-            settings.vapid_subject,
-            settings.push_timeout,
-            settings.push_ttl_seconds,
-        )
-    except WebPushException as error:
-        status = error.status_code
-        if status in (404, 410):
-            raise ChannelError(f"push subscription gone ({status})", retryable=False) from error
-        retryable = status is None or status >= 500 or status == 429
-        text = getattr(error.response, "text", "") or ""
-        raise ChannelError(
-            f"push service answered {status}: {text[:300]}".rstrip(": "), retryable
-        ) from error
-    except requests.RequestException as error:  # connect, read, timeout
-        raise ChannelError(
-            f"push service unreachable: {type(error).__name__}: {error}", retryable=True
-        ) from error
+        headers, body = _request(message, key, settings.vapid_subject, settings.push_ttl_seconds)
     except (ValueError, KeyError, TypeError) as error:  # keys that do not decode or fit
         raise ChannelError(f"invalid push subscription keys: {error}", False) from error
+    try:
+        response = await outbound.post(message.to, headers, body, settings.push_timeout)
+    except outbound.OutboundRefused as refused:
+        raise ChannelError(f"push: {refused.category}", refused.retryable) from None
+    if response.status > 202:
+        category = _status_category(response.status)
+        retryable = category in ("server error", "rate limited")
+        raise ChannelError(f"push: HTTP {response.status} ({category})", retryable)
+    return response.headers.get("location", "")

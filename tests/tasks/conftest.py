@@ -170,8 +170,26 @@ def sms_provider() -> Iterator[HttpRecorder]:
         yield server
 
 
+@contextlib.contextmanager
+def reachable_for_outbound(recorder: HttpRecorder) -> Iterator[None]:
+    """Lets the outbound guard call this one local listener over http (test settings that
+    are off by default), as it would a public https push service."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("OUTBOUND_ALLOW_HTTP", "true")
+    patch.setenv("OUTBOUND_TEST_ALLOWED_ADDRESSES", recorder.url.removeprefix("http://"))
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        patch.undo()
+        get_settings.cache_clear()
+
+
 @pytest.fixture
 def push_service() -> Iterator[HttpRecorder]:
     """Answers like a push service: 201 Created with the message's Location."""
-    with http_recorder(Reply(201, None, {"Location": "/m/0001"})) as server:
+    with (
+        http_recorder(Reply(201, None, {"Location": "/m/0001"})) as server,
+        reachable_for_outbound(server),
+    ):
         yield server
