@@ -21,10 +21,12 @@ from tortoise import Tortoise
 from gql import graphiql, message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
+from gql.limits import BodyLimit
+from gql.origins import origin_middleware
 from gql.resolvers import exports
 from gql.schema.root import schema
 from gql.timing import ServerTiming
-from runtime import db, heap
+from runtime import db, heap, logs
 from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
 from tasks import scheduler
@@ -65,6 +67,8 @@ async def healthz(_: Request) -> JSONResponse:
 def create_app(manage_database: bool = True) -> Starlette:
     """The app; with manage_database it migrates the embedded SQLite file and connects on start."""
     settings = get_settings()
+    settings.refuse_unsafe()
+    logs.install()
     if settings.secret_key == DEV_SECRET_KEY and db.is_postgres():
         log.warning("SECRET_KEY is the development default: set it before going live")
 
@@ -98,7 +102,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         protocols.append(GRAPHQL_WS_PROTOCOL)
     graphql = FollowupsGraphQL(
         schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=protocols,
         keep_alive=settings.legacy_graphql_ws,  # "ka" frames; transport-ws pings come from the guard
         keep_alive_interval=settings.ws_keepalive_seconds,
@@ -112,8 +116,16 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
             Route("/", message_links.home, methods=["GET"]),
             Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
-            *([Mount(graphiql.ASSETS_PATH, app=graphiql.assets)] if settings.graphiql else []),
+            *(
+                [Mount(graphiql.ASSETS_PATH, app=graphiql.assets)]
+                if settings.graphiql_enabled
+                else []
+            ),
         ],
-        middleware=[Middleware(ServerTiming)],
+        middleware=[
+            Middleware(ServerTiming),
+            *origin_middleware(settings.allowed_origins),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
         lifespan=lifespan,
     )
