@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
@@ -22,7 +23,7 @@ from gql import graphiql, message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.limits import BodyLimit
-from gql.origins import origin_middleware
+from gql.origins import cors_middleware, refuse_origin
 from gql.resolvers import exports
 from gql.schema.root import schema
 from gql.timing import ServerTiming
@@ -42,6 +43,9 @@ class FollowupsGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
+
+    async def reject_websocket(self, request: WebSocket) -> WebSocket:
+        return await refuse_origin(request)
 
     async def on_ws_connect(self, context: Context) -> dict[str, Any]:
         return await websockets.authenticate(context)
@@ -107,6 +111,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         keep_alive=settings.legacy_graphql_ws,  # "ka" frames; transport-ws pings come from the guard
         keep_alive_interval=settings.ws_keepalive_seconds,
         max_subscriptions_per_connection=settings.ws_max_subscriptions,
+        allowed_origins=settings.allowed_origins,
     )
     return Starlette(
         routes=[
@@ -124,7 +129,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         ],
         middleware=[
             Middleware(ServerTiming),
-            *origin_middleware(settings.allowed_origins),
+            *cors_middleware(settings.allowed_origins),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

@@ -1,38 +1,19 @@
-"""Which web pages may talk to the API: CORS for HTTP, the Origin header for websockets,
-both from the one CORS_ORIGINS list. With the list empty no page of another origin gets a
-CORS answer, and websockets take any Origin (they authenticate with a token in
-connection_init, never a cookie, so a foreign page has no session to ride)."""
+"""Which web pages may talk to the API: CORS for HTTP and the websocket Origin check, both
+from the one CORS_ORIGINS list.
+
+With the list empty no page of another origin gets a CORS answer, and Strawberry's
+websocket check admits what it admitted before: clients that send no Origin (not
+browsers), and pages of the API's own origin. Any other origin is closed with 4403.
+"""
 
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 FORBIDDEN_ORIGIN = 4403
 
 
-class WebsocketOrigins:
-    """Closes with 4403 a websocket whose browser sends an Origin not on the list (clients
-    that are not browsers send none and pass)."""
-
-    def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
-        self.app = app
-        self.allowed = frozenset(allowed)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        origin = dict(scope.get("headers", [])).get(b"origin")
-        if scope["type"] != "websocket" or origin is None or origin.decode() in self.allowed:
-            await self.app(scope, receive, send)
-            return
-        await receive()  # websocket.connect
-        protocols = scope.get("subprotocols") or []
-        # Accepted first so that the browser sees the close code, not a bare failed handshake.
-        await send({"type": "websocket.accept", "subprotocol": protocols[0] if protocols else None})
-        await send(
-            {"type": "websocket.close", "code": FORBIDDEN_ORIGIN, "reason": "Origin not allowed"}
-        )
-
-
-def origin_middleware(allowed: list[str]) -> list[Middleware]:
+def cors_middleware(allowed: list[str]) -> list[Middleware]:
     if not allowed:
         return []
     return [
@@ -42,6 +23,13 @@ def origin_middleware(allowed: list[str]) -> list[Middleware]:
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type"],
             max_age=600,
-        ),
-        Middleware(WebsocketOrigins, allowed=allowed),
+        )
     ]
+
+
+async def refuse_origin(websocket: WebSocket) -> WebSocket:
+    """Accepted first and then closed, so that the page sees why, not a failed handshake."""
+    protocols = websocket.scope.get("subprotocols") or []
+    await websocket.accept(subprotocol=protocols[0] if protocols else None)
+    await websocket.close(code=FORBIDDEN_ORIGIN, reason="Origin not allowed")
+    return websocket
