@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 MAX_VALUE_CHARS = 500
+MAX_TRACEBACK_CHARS = 20_000
 # Query parameters whose values the access log keeps; every other value is redacted.
 HARMLESS_PARAMETERS = frozenset({"operationName", "format"})
 REDACTED = "[redacted]"
@@ -33,9 +34,19 @@ def redacted_path(path: str) -> str:
     return f"{base}?{urlencode(kept, safe='[]')}"
 
 
+def shortened_traceback(record: logging.LogRecord) -> str:
+    """The traceback as the formatter would write it, each line and the whole cut short (an
+    exception's message may hold the input that caused it)."""
+    text = logging.Formatter().formatException(record.exc_info)  # type: ignore[arg-type]
+    lines = [shortened(line) for line in text.splitlines()]
+    return "\n".join(lines)[-MAX_TRACEBACK_CHARS:]
+
+
 def clean(record: logging.LogRecord) -> logging.LogRecord:
-    """Cuts long values; in uvicorn's access record (client, method, path, version, status)
-    redacts the query string."""
+    """Cuts long values and tracebacks; in uvicorn's access record (client, method, path,
+    version, status) redacts the query string."""
+    if record.exc_info and record.exc_info[0] is not None:
+        record.exc_text = shortened_traceback(record)
     args = record.args
     if not args:
         if isinstance(record.msg, str):
