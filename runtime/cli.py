@@ -31,6 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
         # memory than they save bytes. gql.websockets pings and guards the sockets.
         ws="wsproto",
         ws_per_message_deflate=False,
+        ws_max_size=settings.max_body_bytes,  # a websocket frame is a body too
         ws_ping_interval=None,
     )
     return 0
