@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
@@ -21,10 +22,12 @@ from tortoise import Tortoise
 from gql import graphiql, message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
+from gql.limits import BodyLimit
+from gql.origins import cors_middleware, refuse_origin
 from gql.resolvers import exports
 from gql.schema.root import schema
 from gql.timing import ServerTiming
-from runtime import db, heap
+from runtime import db, heap, logs
 from runtime.bus import get_bus
 from runtime.settings import DEV_SECRET_KEY, get_settings
 from tasks import scheduler
@@ -42,6 +45,9 @@ class FollowupsGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return await build_context(request, response)
+
+    async def reject_websocket(self, request: WebSocket) -> WebSocket:
+        return await refuse_origin(request)
 
     async def on_ws_connect(self, context: Context) -> dict[str, Any]:
         return await websockets.authenticate(context)
@@ -67,6 +73,8 @@ async def healthz(_: Request) -> JSONResponse:
 def create_app(manage_database: bool = True) -> Starlette:
     """The app; with manage_database it migrates the embedded SQLite file and connects on start."""
     settings = get_settings()
+    settings.refuse_unsafe()
+    logs.install()
     if settings.secret_key == DEV_SECRET_KEY and db.is_postgres():
         log.warning("SECRET_KEY is the development default: set it before going live")
 
@@ -100,11 +108,12 @@ def create_app(manage_database: bool = True) -> Starlette:
         protocols.append(GRAPHQL_WS_PROTOCOL)
     graphql = FollowupsGraphQL(
         schema,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         subscription_protocols=protocols,
         keep_alive=settings.legacy_graphql_ws,  # "ka" frames; transport-ws pings come from the guard
         keep_alive_interval=settings.ws_keepalive_seconds,
         max_subscriptions_per_connection=settings.ws_max_subscriptions,
+        allowed_origins=settings.allowed_origins,
     )
     return Starlette(
         routes=[
@@ -114,8 +123,16 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
             Route("/", message_links.home, methods=["GET"]),
             Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
-            *([Mount(graphiql.ASSETS_PATH, app=graphiql.assets)] if settings.graphiql else []),
+            *(
+                [Mount(graphiql.ASSETS_PATH, app=graphiql.assets)]
+                if settings.graphiql_enabled
+                else []
+            ),
         ],
-        middleware=[Middleware(ServerTiming)],
+        middleware=[
+            Middleware(ServerTiming),
+            *cors_middleware(settings.allowed_origins),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
         lifespan=lifespan,
     )

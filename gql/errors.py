@@ -6,6 +6,7 @@ line carries). Errors a client should handle in place are payload union members 
 """
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -29,7 +30,15 @@ RATE_LIMITED = "RATE_LIMITED"
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
-_LIMIT_MESSAGES = ("exceeds maximum operation depth", "aliases found. Allowed", "tokens.")
+_LIMIT_MESSAGES = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "tokens.",
+    "code points.",
+)
+
+
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
 
 
 class ApiError(GraphQLError):
@@ -76,6 +85,13 @@ def classify(errors: list[GraphQLError]) -> None:
         else:
             log.info("client error code=%s message=%s", code, error.message)
         error.extensions = {**extensions, "code": code, **extra}
+
+
+def hide_suggestions(errors: list[GraphQLError]) -> None:
+    """Drops graphql-core's "Did you mean 'followUps'?": it names schema fields to callers
+    who may not see the schema (anonymous ones, and everyone in production)."""
+    for error in errors:
+        error.message = _SUGGESTION.sub("", error.message)
 
 
 def formatted(error: GraphQLError) -> GraphQLFormattedError:

@@ -7,6 +7,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
@@ -14,6 +15,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gql.errors import QUERY_TOO_COMPLEX, UNAUTHENTICATED
+from runtime.settings import get_settings
 
 ANONYMOUS_FIELDS = frozenset({"login", "refreshToken", "__typename"})
 ONCE_PER_REQUEST = frozenset({"login", "refreshToken"})
@@ -46,8 +48,15 @@ def anonymous_rule(reason: str) -> type[ValidationRule]:
 
 
 class AnonymousGate(SchemaExtension):
+    """Also refuses introspection to everyone where it is off (production, by default)."""
+
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context.context
+        if not get_settings().introspection_enabled:
+            self.execution_context.validation_rules = (
+                *self.execution_context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
         if getattr(context, "caller", None) is None:
             reason = getattr(context, "auth_failure", None) or (
                 "Log in first: send 'Authorization: Bearer <accessToken>' from the login mutation."

@@ -41,7 +41,7 @@ def _onward(follow_up_id: str | None) -> Response:
     target = message_links.landing(follow_up_id)
     if target is not None:
         return RedirectResponse(target, status_code=302)
-    if not get_settings().graphiql:
+    if not get_settings().graphiql_enabled:
         return PlainTextResponse(NO_APP)
     if follow_up_id is None:
         return RedirectResponse("/graphql", status_code=302)

@@ -5,8 +5,8 @@ import asyncio
 import logging
 import sys
 
-from runtime import db
-from runtime.settings import get_settings
+from runtime import db, logs
+from runtime.settings import UnsafeConfiguration, get_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -15,16 +15,23 @@ def _serve(args: argparse.Namespace) -> int:
     from gql.app import create_app
 
     settings = get_settings()
+    try:
+        app = create_app()
+    except UnsafeConfiguration as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     uvicorn.run(
-        create_app(),
+        app,
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_level="info",
+        log_config=None,  # uvicorn's loggers go to ours, whose records runtime.logs cleans
         # An idle subscriber should cost little (bench.fanout): wsproto keeps no tasks of its
         # own per socket, and frames are small JSON, so per-socket zlib contexts cost more
         # memory than they save bytes. gql.websockets pings and guards the sockets.
         ws="wsproto",
         ws_per_message_deflate=False,
+        ws_max_size=settings.max_body_bytes,  # a websocket frame is a body too
         ws_ping_interval=None,
     )
     return 0
@@ -167,5 +174,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.install()
     args = build_parser().parse_args(argv)
     sys.exit(args.run(args))

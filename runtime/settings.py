@@ -1,6 +1,7 @@
 """Configuration from the environment: one object, read once per process."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -8,8 +9,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_SECRET_KEY = "followups-embedded-development-key-change-me"
 
 
+class UnsafeConfiguration(RuntimeError):
+    """Production mode refuses to start with settings that are only safe on a laptop."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    followups_env: Literal["development", "production"] = Field(
+        "development",
+        description="production: no development key, GraphiQL, introspection "
+        "or suggestions unless enabled",
+    )
 
     database_url: str = "sqlite://followups.sqlite3"
     database_pool_size: int = Field(
@@ -39,10 +50,19 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_body_bytes: int = Field(1_000_000, description="largest HTTP request body (413)")
+    max_document_chars: int = Field(100_000, description="longest GraphQL document, before lexing")
+    max_fields: int = Field(
+        500, description="fields and fragment spreads per document, counted before validation"
+    )
+    cors_origins: str = Field(
+        "", description="comma-separated origins allowed by CORS and for websockets; empty: none"
+    )
     default_page_size: int = 50
     max_page_size: int = 200
 
-    graphiql: bool = True
+    graphiql: bool | None = Field(None, description="unset: on except in production")
+    introspection: bool | None = Field(None, description="unset: on except in production")
 
     # The time pipeline. A claim not finished within the lease is handed out again.
     lease_seconds: float = 60.0
@@ -98,6 +118,31 @@ class Settings(BaseSettings):
     )
     outbound_timeout: float = 10.0
     outbound_max_response_bytes: int = 65536
+
+    @property
+    def production(self) -> bool:
+        return self.followups_env == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.production
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    def refuse_unsafe(self) -> None:
+        """Raises UnsafeConfiguration in production mode with the development secret key."""
+        if self.production and self.secret_key == DEV_SECRET_KEY:
+            raise UnsafeConfiguration(
+                "FOLLOWUPS_ENV=production refuses the development SECRET_KEY: set SECRET_KEY "
+                "to a long random value (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)"
+            )
 
 
 @lru_cache

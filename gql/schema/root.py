@@ -17,9 +17,10 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from gql.errors import classify
+from gql.errors import classify, hide_suggestions
 from gql.execution import ExecutionContext
 from gql.extensions import AnonymousGate, OneLoginPerOperation
+from gql.limits import DocumentLimits
 from gql.resolvers.analytics import AnalyticsQuery
 from gql.resolvers.bulk import BulkMutation
 from gql.resolvers.exports import ExportsMutation
@@ -40,6 +41,9 @@ from runtime.settings import Settings, get_settings
 
 class FollowupsSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        context = getattr(execution_context, "context", None)
+        if getattr(context, "caller", None) is None or get_settings().production:
+            hide_suggestions(errors)
         classify(errors)
 
 
@@ -88,6 +92,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
             partial(AddValidationRules, limit_rules(settings)),
+            DocumentLimits,  # before AnonymousGate, which adds its rule to those left
             AnonymousGate,  # before ValidationCache: an anonymous caller validates with its own rule
             ParserCache,
             ValidationCache,
