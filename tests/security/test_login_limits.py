@@ -36,6 +36,16 @@ async def test_thirty_login_aliases_get_one_clear_error_and_no_password_check(
     assert len(auth.throttle) == 0  # no attempt was made, so none failed
 
 
+async def test_a_login_with_an_email_of_a_million_characters_is_an_ordinary_failure(
+    api: Api,
+) -> None:
+    body = await api.raw(_aliased_logins(1), {"e": "a" * 900_000 + "@x.test", "p": "guess"})
+    assert body == {
+        "data": {"r0": {"__typename": "AuthError", "message": "Email or password is wrong.",
+                        "retryAfterSeconds": None}}
+    }, str(body)[:500]  # fmt: skip
+
+
 async def test_two_refresh_token_aliases_are_refused_too(api: Api) -> None:
     fields = " ".join(f"r{n}: refreshToken(refreshToken: $t) {{ __typename }}" for n in range(2))
     body = await api.raw(f"mutation($t: String!) {{ {fields} }}", {"t": "x"})
