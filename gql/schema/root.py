@@ -22,6 +22,7 @@ from gql.execution import ExecutionContext
 from gql.extensions import AnonymousGate
 from gql.resolvers.analytics import AnalyticsQuery
 from gql.resolvers.bulk import BulkMutation
+from gql.resolvers.crm_events import CrmEventsMutation, CrmEventsQuery
 from gql.resolvers.exports import ExportsMutation
 from gql.resolvers.followups import FollowUpsMutation, FollowUpsQuery
 from gql.resolvers.notifications import (
@@ -64,6 +65,7 @@ def build_schema() -> strawberry.Schema:
             SavedFiltersQuery,
             RottingQuery,
             AnalyticsQuery,
+            CrmEventsQuery,
         ),
     )
     mutation = merge_types(
@@ -77,6 +79,7 @@ def build_schema() -> strawberry.Schema:
             BulkMutation,
             ExportsMutation,
             RottingMutation,
+            CrmEventsMutation,
         ),
     )
     return FollowupsSchema(
