@@ -159,7 +159,7 @@ async def _checked(caller: Caller, input: EventInput) -> dict[str, Any]:
                 code=ValidationCode.NOT_FOUND_IN_ORGANIZATION,
             )
     given = [id_field for id_field, pk in linked.items() if pk is not None]
-    await links.links_agree(caller, linked, given)
+    await links.links_agree(caller, linked, given, holder="event")
     if linked["client_id"] is None:
         linked["client_id"] = await _client_of(caller, linked)
     return {

@@ -154,6 +154,12 @@ async def test_record_event_is_idempotent_by_event_id(api: Api, org: Org) -> Non
         listed["node"]["events"]["edges"][1]["node"]["eventId"],
     ]
     assert await kinds(api, org.admin) == ["INBOUND_MESSAGE", "CLIENT_CREATED"]
+    node = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Event { eventId kind } } }",
+        {"id": first["recordEvent"]["id"]},
+        org.admin,
+    )
+    assert node["node"] == {"eventId": "msg-1", "kind": "INBOUND_MESSAGE"}
 
 
 async def test_record_event_refuses_what_does_not_fit(api: Api, org: Org) -> None:
@@ -177,6 +183,7 @@ async def test_record_event_refuses_what_does_not_fit(api: Api, org: Org) -> Non
             "ValidationError",
             code,
         ), data
+        assert "follow-up" not in data["recordEvent"]["message"]
     assert await kinds(api, org.admin) == before
 
 
