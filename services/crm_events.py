@@ -195,7 +195,10 @@ INVOICE_KINDS = {
 
 
 def kind_of_change(row: Model, changed: set[str], created: bool) -> EventKind | None:
-    """The event an entity's change is, if any: the one place that says which change counts."""
+    """The event an entity's change is, if any: the one place that says which change counts.
+
+    `changed` holds the API names of the fields whose values changed (all given on create).
+    """
     if isinstance(row, Client):
         if created:
             return EventKind.CLIENT_CREATED

@@ -4,6 +4,7 @@ Each create is an upsert by the host's external id, so replaying the host's even
 a repeated create changes only the fields it gives, and explicit null clears an optional one.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -218,7 +219,7 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
     try:
         async with in_transaction():
             row = await model.create(org_id=caller.org_id, external_id=external_id, **checked)
-            await crm_events.emit_for_change(row, set(checked), created=True)
+            await crm_events.emit_for_change(row, _api_names(checked), created=True)
             return row
     except IntegrityError:
         if external_id is None:
@@ -241,8 +242,12 @@ async def _save(row: M, values: dict[str, Any]) -> M:
         setattr(row, name, value)
     async with in_transaction():
         await row.save()
-        await crm_events.emit_for_change(row, changed, created=False)
+        await crm_events.emit_for_change(row, _api_names(changed), created=False)
     return row
+
+
+def _api_names(names: Iterable[str]) -> set[str]:
+    return {_api_name(name) for name in names}
 
 
 def _api_name(name: str) -> str:

@@ -41,8 +41,14 @@ async def test_creating_a_client_emits_client_created_once(api: Api, org: Org) -
         ("CLIENT_CREATED", "MUTATION", {"id": client["id"]})
     ]
 
-    await upsert(api, org.admin, "Client", {**values, "segment": "vip"})
+    await upsert(
+        api, org.admin, "Client", {**values, "segment": "vip", "passportExpiresOn": "2031-01-01"}
+    )
     assert await kinds(api, org.admin) == ["CLIENT_UPDATED", "CLIENT_CREATED"]
+    latest = await api.data("{ events(first: 1) { edges { node { data } } } }", token=org.admin)
+    assert latest["events"]["edges"][0]["node"]["data"] == {
+        "changed": ["passportExpiresOn", "segment"]
+    }
 
 
 async def test_set_lead_stage_emits_lead_stage_changed_only_on_a_change(api: Api, org: Org) -> None:
