@@ -57,9 +57,7 @@ async def receive_event(request: Request) -> JSONResponse:
     except (ValueError, RecursionError):
         return _refused(400, "The body is not JSON.")
     try:
-        input, external = crm_events.webhook_input(parsed)
-        await crm_events.resolve_external_ids(org_id, external, input)
-        recorded = await crm_events.record_event(org_id, input)
+        recorded = await crm_events.record_from_webhook(org_id, parsed)
     except ValidationFailed as error:
         return _refused(400, error.message, field=error.field, code=error.code.value)
     event = recorded.event
