@@ -19,7 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 from strawberry.types import ExecutionResult
 from tortoise import Tortoise
 
-from gql import graphiql, message_links, websockets
+from gql import graphiql, hooks, message_links, websockets
 from gql.context import Context, build_context
 from gql.errors import formatted
 from gql.limits import BodyLimit
@@ -122,6 +122,7 @@ def create_app(manage_database: bool = True) -> Starlette:
             Route("/healthz", healthz),
             Route("/exports/{export_id}.{format}", exports.download, methods=["GET"]),
             Route("/", message_links.home, methods=["GET"]),
+            Route("/hooks/events", hooks.receive_event, methods=["POST"]),
             Route("/follow-ups/{id:path}", message_links.follow_up, methods=["GET"]),
             *(
                 [Mount(graphiql.ASSETS_PATH, app=graphiql.assets)]

@@ -19,6 +19,7 @@ from tortoise.models import Model
 
 from gql.info import Info, selected_names
 from gql.schema.common import decode_id, optional_id
+from gql.schema.crm_events import EventConnection, event_from
 from gql.schema.followups import (
     FollowUp,
     FollowUpConnection,
@@ -35,7 +36,15 @@ from gql.schema.rows import build, columns
 from gql.schema.saved_filters import TYPE_NAME as SAVED_FILTER
 from gql.schema.saved_filters import merged
 from gql.schema.timelines import TimelineConnection, TimelineEntry
-from services import followup_queries, notifications, parties, rotting, saved_filters, timelines
+from services import (
+    crm_events,
+    followup_queries,
+    notifications,
+    parties,
+    rotting,
+    saved_filters,
+    timelines,
+)
 from services.errors import NotFound, ValidationCode, ValidationFailed
 from services.followup_queries import Criteria, Ordering
 from services.pagination import Page, PageRequest
@@ -215,3 +224,13 @@ async def notification_connection(
         total_count=await notifications.inbox(caller, unread_only, kinds).count(),
         unread_count=await notifications.unread_count(caller),
     )
+
+
+async def event_connection(
+    info: Info, first: int | None, after: str | None, client_id: int | None = None
+) -> EventConnection:
+    """The organization's events (or one client's), newest first."""
+    caller = info.context.require_caller()
+    page = await crm_events.events_page(caller, PageRequest(first=first, after=after), client_id)
+    nodes = [event_from(row) for row in page.items]
+    return EventConnection(edges=edges(nodes, page), page_info=page_info(page))

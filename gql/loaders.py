@@ -12,11 +12,13 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from gql.schema import crm_events as event_types
 from gql.schema import followups as fu
 from gql.schema import notifications as notification_types
 from gql.schema import parties, staff
 from gql.schema.rows import build, columns
 from gql.shared_execution import SharedExecution
+from models.crm_events import Event as EventModel
 from models.followups import FollowUp as FollowUpModel
 from models.followups import FollowUpType as FollowUpTypeModel
 from models.notifications import Notification as NotificationModel
@@ -29,6 +31,7 @@ from services.visibility import (
     follow_up_owner,
     may_see_follow_up,
     rows_by_ids,
+    scoped,
     sharing_key,
 )
 
@@ -92,6 +95,7 @@ class Loaders:
         )
         self.deliveries = DataLoader(_rows_by_parent(notifications.deliveries_of))
         self.reminders = DataLoader(_rows_by_parent(reminders.reminders_of))
+        self.event = DataLoader(self._events)
 
     def now_or_later(self, name: str, pk: int | None) -> Any:
         """The object itself when already loaded, else an awaitable of it.
@@ -118,6 +122,12 @@ class Loaders:
         await asyncio.gather(
             *(getattr(self, name).load_many(sorted(ids)) for name, ids in wanted.items() if ids)
         )
+
+    async def _events(self, ids: list[int]) -> list[Any]:
+        assert self.caller is not None
+        rows = await scoped(EventModel, self.caller).filter(id__in=ids)
+        found = {row.id: event_types.event_from(row) for row in rows}
+        return [found.get(pk) for pk in ids]
 
     async def _primary_follow_ups(self, lead_ids: list[int]) -> list[Any]:
         assert self.caller is not None

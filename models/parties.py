@@ -128,7 +128,7 @@ class Invoice(Model):
     client_id: int
     number = fields.CharField(max_length=64)
     amount = fields.DecimalField(max_digits=14, decimal_places=2)
-    status = fields.CharField(max_length=32, default="open")
+    status = fields.CharField(max_length=32, default="sent")  # services.parties.STATUSES
     due_on = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "models.exports",
     "models.timers",
     "models.reminders",
+    "models.crm_events",
 ]
 
 

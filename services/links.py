@@ -49,7 +49,12 @@ BY_ID_FIELD: dict[str, Link] = {link.id_field: link for link in LINKS}
 ID_FIELDS: tuple[str, ...] = tuple(BY_ID_FIELD)
 
 
-async def links_agree(caller: Caller, links: dict[str, int | None], changed: Iterable[str]) -> None:
+async def links_agree(
+    caller: Caller,
+    links: dict[str, int | None],
+    changed: Iterable[str],
+    holder: str = "follow-up",
+) -> None:
     """A follow-up's links agree on whom the linked rows belong to: a follow-up of client A
     links no invoice, appointment or matter of client B, nor (without a client) an invoice
     of A and a matter of B. One without a client link is accepted as it is, not given one.
@@ -59,11 +64,11 @@ async def links_agree(caller: Caller, links: dict[str, int | None], changed: Ite
     if not touched:
         return
     for owner_field in dict.fromkeys(link.belongs_to for link in LINKS if link.belongs_to):
-        await _check_same_owner(caller, links, touched, BY_ID_FIELD[owner_field])
+        await _check_same_owner(caller, links, touched, BY_ID_FIELD[owner_field], holder)
 
 
 async def _check_same_owner(
-    caller: Caller, links: dict[str, int | None], changed: set[str], owner: Link
+    caller: Caller, links: dict[str, int | None], changed: set[str], owner: Link, holder: str
 ) -> None:
     agreed: tuple[Link, int] | None = None
     if (owner_id := links.get(owner.id_field)) is not None:
@@ -83,23 +88,25 @@ async def _check_same_owner(
         if agreed is None:
             agreed = (link, found[0])
         elif found[0] != agreed[1] and changed & {link.id_field, agreed[0].id_field}:
-            raise _disagreement(link, agreed[0], owner, changed)
+            raise _disagreement(link, agreed[0], owner, changed, holder)
 
 
-def _disagreement(link: Link, other: Link, owner: Link, changed: set[str]) -> ValidationFailed:
+def _disagreement(
+    link: Link, other: Link, owner: Link, changed: set[str], holder: str
+) -> ValidationFailed:
     """Blames the link that changed; `other` is the one it disagrees with."""
     if other.id_field in changed and link.id_field not in changed:
         link, other = other, link
     if link is owner:
         return ValidationFailed(
             owner.api_name,
-            f"The follow-up's {other.noun} belongs to another {owner.noun}; "
+            f"The {holder}'s {other.noun} belongs to another {owner.noun}; "
             f"change or clear {other.api_name} too.",
             code=ValidationCode.LINK_MISMATCH,
         )
     than = "" if other is owner else f" {other.noun}"
     return ValidationFailed(
         link.api_name,
-        f"This {link.noun} belongs to another {owner.noun} than the follow-up's{than}.",
+        f"This {link.noun} belongs to another {owner.noun} than the {holder}'s{than}.",
         code=ValidationCode.LINK_MISMATCH,
     )

@@ -4,6 +4,7 @@ Each create is an upsert by the host's external id, so replaying the host's even
 a repeated create changes only the fields it gives, and explicit null clears an optional one.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -15,7 +16,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.parties import Appointment, Client, Installer, Invoice, Lead, LeadStage, Matter
-from services import staff, validation
+from services import crm_events, staff, validation
 from services.errors import ValidationCode, ValidationFailed
 from services.pagination import (
     Keyset,
@@ -100,6 +101,24 @@ REQUIRED_ON_CREATE: dict[type[Model], tuple[str, ...]] = {
     Matter: ("client_id", "title"),
 }
 """What a new row cannot do without; an existing row keeps what a repeated create omits."""
+
+STATUSES: dict[type[Model], tuple[str, ...]] = {
+    Invoice: ("draft", "sent", "paid", "overdue", "void"),
+    Appointment: ("scheduled", "completed", "cancelled", "no_show"),
+}
+"""The closed sets of statuses; automation reacts to some (services.crm_events)."""
+
+
+def _check_status(model: type[Model], checked: dict[str, Any]) -> dict[str, Any]:
+    allowed = STATUSES.get(model)
+    if allowed is not None and "status" in checked and checked["status"] not in allowed:
+        raise ValidationFailed(
+            "status",
+            f"{checked['status']!r} is not a {model.__name__.lower()} status: "
+            f"one of {', '.join(allowed)}.",
+            code=ValidationCode.UNKNOWN_VALUE,
+        )
+    return checked
 
 
 async def _check_party_values(caller: Caller, values: dict[str, Any]) -> dict[str, Any]:
@@ -189,17 +208,19 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
     if external_id:
         existing = await scoped(model, caller).get_or_none(external_id=external_id)
         if existing is not None:
-            checked = await _check_party_values(caller, values)
+            checked = _check_status(model, await _check_party_values(caller, values))
             return await _save(existing, checked)
     for name in REQUIRED_ON_CREATE[model]:
         if values.get(name, UNSET) in (None, UNSET):
             raise ValidationFailed(
                 _api_name(name), f"{_api_name(name)} is required.", code=ValidationCode.REQUIRED
             )
-    checked = await _check_party_values(caller, values)
+    checked = _check_status(model, await _check_party_values(caller, values))
     try:
         async with in_transaction():
-            return await model.create(org_id=caller.org_id, external_id=external_id, **checked)
+            row = await model.create(org_id=caller.org_id, external_id=external_id, **checked)
+            await crm_events.emit_for_change(row, _api_names(checked), created=True)
+            return row
     except IntegrityError:
         if external_id is None:
             raise
@@ -210,14 +231,23 @@ async def upsert(model: type[M], caller: Caller, data: Any, external_id: str | N
 
 async def update(model: type[M], caller: Caller, pk: int, data: Any, label: str) -> M:
     row = await get_scoped(model, caller, pk, label)
-    return await _save(row, await _check_party_values(caller, _given(data)))
+    checked = _check_status(model, await _check_party_values(caller, _given(data)))
+    return await _save(row, checked)
 
 
 async def _save(row: M, values: dict[str, Any]) -> M:
+    """Saves the values; a change that is an event (services.crm_events) is stored with it."""
+    changed = {name for name, value in values.items() if getattr(row, name) != value}
     for name, value in values.items():
         setattr(row, name, value)
-    await row.save()
+    async with in_transaction():
+        await row.save()
+        await crm_events.emit_for_change(row, _api_names(changed), created=False)
     return row
+
+
+def _api_names(names: Iterable[str]) -> set[str]:
+    return {_api_name(name) for name in names}
 
 
 def _api_name(name: str) -> str:
@@ -228,8 +258,11 @@ def _api_name(name: str) -> str:
 async def set_lead_stage(caller: Caller, lead_id: int, stage: LeadStage) -> Lead:
     """The host CRM owns the lifecycle: it tells us, follow-ups never change it."""
     lead = await get_scoped(Lead, caller, lead_id, "Lead")
+    changed = {"stage"} if lead.stage != stage else set()
     lead.stage = stage
-    await lead.save(update_fields=["stage", "updated_at"])
+    async with in_transaction():
+        await lead.save(update_fields=["stage", "updated_at"])
+        await crm_events.emit_for_change(lead, changed, created=False)
     return lead
 
 

@@ -71,8 +71,8 @@ VALIDATION_CODE_DESCRIPTIONS: dict[ValidationCodeModel, str] = {
         " one of several alternatives."
     ),
     ValidationCodeModel.UNKNOWN_VALUE: (
-        "A name that is not one of the accepted ones: a time zone, channel, notification kind"
-        " or export format."
+        "A name that is not one of the accepted ones: a time zone, channel, notification kind,"
+        " export format, or an invoice or appointment status."
     ),
     ValidationCodeModel.NOT_AWARE: "A date and time without a UTC offset.",
     ValidationCodeModel.NOT_FOUND_IN_ORGANIZATION: (

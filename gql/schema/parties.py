@@ -19,6 +19,7 @@ from gql.schema.enums import LeadStage
 from gql.schema.staff import Staff
 
 if TYPE_CHECKING:
+    from gql.schema.crm_events import EventConnection
     from gql.schema.followups import FollowUp, FollowUpConnection, FollowUpFilter
     from gql.schema.timelines import TimelineConnection, TimelineEntryKind
 
@@ -26,6 +27,7 @@ FollowUpRef = Annotated["FollowUp", strawberry.lazy("gql.schema.followups")]
 ConnectionRef = Annotated["FollowUpConnection", strawberry.lazy("gql.schema.followups")]
 FilterRef = Annotated["FollowUpFilter", strawberry.lazy("gql.schema.followups")]
 TimelineRef = Annotated["TimelineConnection", strawberry.lazy("gql.schema.timelines")]
+EventConnectionRef = Annotated["EventConnection", strawberry.lazy("gql.schema.crm_events")]
 TimelineKindRef = Annotated["TimelineEntryKind", strawberry.lazy("gql.schema.timelines")]
 
 
@@ -102,6 +104,14 @@ class Client(LoadedNode):
 
     follow_ups: ConnectionRef = follow_ups_field("client_id")
     timeline: TimelineRef = timeline_field("client_id")
+
+    @strawberry.field(description="Events about this client, newest first.")
+    async def events(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> EventConnectionRef:
+        from gql.connections import event_connection
+
+        return await event_connection(info, first, after, client_id=self.id)
 
 
 @strawberry.type

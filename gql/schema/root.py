@@ -23,6 +23,7 @@ from gql.extensions import AnonymousGate, OneLoginPerOperation
 from gql.limits import DocumentLimits
 from gql.resolvers.analytics import AnalyticsQuery
 from gql.resolvers.bulk import BulkMutation
+from gql.resolvers.crm_events import CrmEventsMutation, CrmEventsQuery
 from gql.resolvers.exports import ExportsMutation
 from gql.resolvers.followups import FollowUpsMutation, FollowUpsQuery
 from gql.resolvers.notifications import (
@@ -68,6 +69,7 @@ def build_schema() -> strawberry.Schema:
             SavedFiltersQuery,
             RottingQuery,
             AnalyticsQuery,
+            CrmEventsQuery,
         ),
     )
     mutation = merge_types(
@@ -81,6 +83,7 @@ def build_schema() -> strawberry.Schema:
             BulkMutation,
             ExportsMutation,
             RottingMutation,
+            CrmEventsMutation,
         ),
     )
     return FollowupsSchema(

@@ -94,7 +94,7 @@ async def seed(api: Api, org: Org) -> Seeded:
         "name": "Chen Wei", "stage": "DELIVERED", "installerId": ids["installer"],
     })  # fmt: skip
     ids["appointment"] = await create_party(api, admin, "Appointment", {
-        "clientId": ids["client"], "startsAt": in_days(3), "status": "booked",
+        "clientId": ids["client"], "startsAt": in_days(3), "status": "scheduled",
     })  # fmt: skip
     ids["invoice"] = await create_party(api, admin, "Invoice", {
         "clientId": ids["client"], "number": "INV-1001", "amount": "1250.50", "dueOn": "2027-01-15",

@@ -93,6 +93,8 @@ async def build_world(api: Api) -> World:
         token=victim.admin,
     )
     ids["SavedFollowUpFilter"] = saved["s"]["id"]
+    events = await api.data("{ events(first: 1) { edges { node { id } } } }", token=victim.admin)
+    ids["Event"] = events["events"]["edges"][0]["node"]["id"]
 
     own = world.own
     own["Staff"] = attacker.admin_id
@@ -271,6 +273,17 @@ def reference_attempts() -> list[Attempt]:
                 expect=f"ValidationError:{argument}",
             )
         )
+    for argument in ("clientId", "leadId", "appointmentId", "invoiceId"):
+        attempts.append(
+            mutation(
+                "recordEvent",
+                f'input: {{eventId: "probe-{argument}", kind: CUSTOM, {argument}: $probe}}',
+                "$probe: ID!",
+                LINKS[argument],
+                covers=(f"Mutation.recordEvent.input.{argument}",),
+                expect=f"ValidationError:{argument}",
+            )
+        )
     updates = {
         ("updateClient", "ownerId"): ("Client", "Staff"),
         ("updateLead", "ownerId"): ("Lead", "Staff"),
@@ -328,7 +341,7 @@ def query_attempts() -> list[Attempt]:
         )
         for kind in (
             "FollowUp", "Client", "Lead", "Installer", "Appointment", "Invoice", "Matter",
-            "Staff", "FollowUpType", "Notification",
+            "Staff", "FollowUpType", "Notification", "Event",
         )
     ]  # fmt: skip
     attempts.append(
@@ -570,7 +583,7 @@ async def test_lists_never_show_another_organizations_rows(api: Api) -> None:
         "{ followUps { totalCount edges { node { id } } } clients { totalCount }"
         " leads { totalCount } installers { totalCount } appointments { totalCount }"
         " invoices { totalCount } matters { totalCount } staffMembers { id }"
-        " notifications { totalCount } }",
+        " notifications { totalCount } events { edges { node { kind client { id } } } } }",
         token=world.attacker.admin,
     )
     assert data["followUps"]["edges"] == [{"node": {"id": world.own["FollowUp"]}}]
@@ -579,6 +592,9 @@ async def test_lists_never_show_another_organizations_rows(api: Api) -> None:
     for name in ("installers", "appointments", "invoices", "matters", "notifications"):
         assert data[name]["totalCount"] == 0, name
     assert data["staffMembers"] == [{"id": world.attacker.admin_id}]
+    assert data["events"]["edges"] == [  # the attacker's own client's creation only
+        {"node": {"kind": "CLIENT_CREATED", "client": {"id": world.own["Client"]}}}
+    ]
 
 
 # ---------------------------------------------------------------- the schema is the checklist
