@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from runtime.settings import get_settings
 from services import message_links
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -60,7 +59,6 @@ def _sections(body: str) -> list[dict[str, Any]]:
 
 def _context(context: dict[str, Any]) -> dict[str, Any]:
     """The service's context plus what every template may use (links, defaults)."""
-    base = get_settings().public_url.rstrip("/")
     full: dict[str, Any] = {
         "body": "",
         "timezone": "UTC",
@@ -72,7 +70,6 @@ def _context(context: dict[str, Any]) -> dict[str, Any]:
         "client_name": None,
     }
     full.update(context)
-    full["app_url"] = base
     follow_up_id = full.get("follow_up_id")
     full["url"] = message_links.message_link(follow_up_id or None)
     full["sections"] = _sections(str(full["body"] or ""))
