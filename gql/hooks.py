@@ -9,28 +9,13 @@ import json
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
+from gql.limits import BodyTooLarge, read_body
 from runtime import clock
 from services import crm_events, global_ids, webhooks
 from services.errors import ValidationFailed
 
 MAX_BODY_BYTES = 256 * 1024
 ORG_HEADER = "X-Followups-Organization"
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def _body(request: Request) -> bytes:
-    """The raw body, refused as soon as it grows past the limit (not after reading it all)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _refused(status: int, reason: str, **more: object) -> JSONResponse:
@@ -43,7 +28,7 @@ async def receive_event(request: Request) -> JSONResponse:
         return _refused(400, f"The {ORG_HEADER} header must hold your organization's id.")
     org_id = int(org)
     try:
-        body = await _body(request)
+        body = await read_body(request, MAX_BODY_BYTES)
     except BodyTooLarge:
         return _refused(413, f"The body is larger than {MAX_BODY_BYTES // 1024} KB.")
     except ClientDisconnect:
